@@ -1,0 +1,114 @@
+"""Plain factory functions with keyword defaults for test data."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import (
+    Coordinator,
+    Municipality,
+    Newcomer,
+    NewcomerLanguage,
+    Organisation,
+    PersonStatus,
+    Place,
+    SwedishLevel,
+    Volunteer,
+    VolunteerLanguage,
+    now_utc,
+)
+from web.links import new_nonce
+from web.passwords import hash_password
+from web.registration import email_key
+
+PASSWORD = "correct horse battery staple"
+_HASHES: dict[str, str] = {}
+_serial = itertools.count(1)
+
+
+def municipality(session: Session, name: str) -> Municipality:
+    """Return a municipality by its Swedish name."""
+    found = session.scalar(select(Municipality).where(Municipality.name == name))
+    assert found is not None, f"no municipality called {name}"
+    return found
+
+
+def seat_of(session: Session, name: str) -> Place:
+    """Return the main locality of a municipality."""
+    code = municipality(session, name).code
+    place = session.scalar(
+        select(Place).where(Place.municipality_code == code).order_by(Place.is_seat.desc(), Place.population.desc())
+    )
+    assert place is not None
+    return place
+
+
+def make_organisation(session: Session, name: str = "Nyköpings kommun", *,
+                      municipalities: Sequence[str] = ("Nyköping",)) -> Organisation:
+    """Create an organisation serving the named municipalities."""
+    organisation = Organisation(name=name)
+    session.add(organisation)
+    session.flush()
+    for municipality_name in municipalities:
+        municipality(session, municipality_name).organisation_id = organisation.id
+    session.commit()
+    return organisation
+
+
+def make_coordinator(session: Session, organisation: Organisation | None, *,
+                     email: str = "samordnare@example.org", admin: bool = False) -> Coordinator:
+    """Create a staff account whose password is PASSWORD."""
+    if PASSWORD not in _HASHES:
+        _HASHES[PASSWORD] = hash_password(PASSWORD)
+    coordinator = Coordinator(
+        email=email, email_key=email_key(email), password_hash=_HASHES[PASSWORD],
+        role="admin" if admin else "coordinator",
+        organisation_id=organisation.id if organisation else None, session_nonce=new_nonce(),
+    )
+    session.add(coordinator)
+    session.commit()
+    return coordinator
+
+
+def _person_defaults(session: Session, place_name: str) -> dict[str, object]:
+    place = seat_of(session, place_name)
+    return {
+        "place_id": place.id,
+        "organisation_id": place.municipality.organisation_id,
+        "birth_year": 1985,
+        "availability": 0b111,
+        "consent_version": "test",
+        "consent_at": now_utc(),
+        "link_nonce": new_nonce(),
+    }
+
+
+def make_volunteer(session: Session, *, name: str = "Anna Svensson", email: str | None = None,
+                   place: str = "Nyköping", languages: Sequence[tuple[str, int]] = (("sv", 4),),
+                   capacity: int = 1, status: PersonStatus = PersonStatus.ACTIVE) -> Volunteer:
+    """Create a volunteer in a municipality an organisation serves."""
+    email = email or f"{name.split()[0].lower()}.{next(_serial)}@example.org"
+    volunteer = Volunteer(name=name, email=email, email_key=email_key(email), capacity=capacity,
+                          status=status, **_person_defaults(session, place))
+    volunteer.languages = [VolunteerLanguage(language_code=c, level=lv) for c, lv in languages]
+    session.add(volunteer)
+    session.commit()
+    return volunteer
+
+
+def make_newcomer(session: Session, *, name: str = "Amal Hassan", phone: str | None = "+46701234567",
+                  email: str | None = None, place: str = "Nyköping",
+                  languages: Sequence[tuple[str, int]] = (("ar", 4),),
+                  status: PersonStatus = PersonStatus.ACTIVE) -> Newcomer:
+    """Create a newcomer in a municipality an organisation serves."""
+    newcomer = Newcomer(name=name, phone=phone, email=email, email_key=email_key(email),
+                        status=status, swedish_level=SwedishLevel.SFI_B, contact_language="ar",
+                        **_person_defaults(session, place))
+    newcomer.languages = [NewcomerLanguage(language_code=c, level=lv) for c, lv in languages]
+    session.add(newcomer)
+    session.commit()
+    return newcomer

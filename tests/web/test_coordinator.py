@@ -1,0 +1,150 @@
+"""Coordinators log in and see their own organisation's people, and no one else's."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import AuditEvent, Coordinator, Newcomer, PersonStatus
+from tests.factories import PASSWORD, make_coordinator, make_newcomer, make_organisation, make_volunteer
+from tests.web.helpers import get_form, page, place_id, submit
+
+
+@pytest.fixture
+def nykoping(session: Session):
+    return make_organisation(session, "Nyköpings kommun", municipalities=("Nyköping",))
+
+
+@pytest.fixture
+def sodertorn(session: Session):
+    return make_organisation(session, "Kompis Södertörn", municipalities=("Haninge", "Nynäshamn", "Tyresö"))
+
+
+def login(client: FlaskClient, email: str = "samordnare@example.org", password: str = PASSWORD):
+    return submit(client, "/coordinator/login", {"email": email, "password": password})
+
+
+def test_dashboard_needs_login(client: FlaskClient, nykoping) -> None:
+    response = client.get("/coordinator/")
+    assert response.status_code == 302
+    assert "/coordinator/login" in response.headers["Location"]
+
+
+def test_wrong_password_is_refused_without_saying_which(client: FlaskClient, session: Session, nykoping) -> None:
+    make_coordinator(session, nykoping)
+    wrong_password = login(client, password="not the password")
+    wrong_email = login(client, email="nobody@example.org")
+    assert wrong_password.status_code == wrong_email.status_code == 400
+    message = "E-postadressen eller lösenordet är fel"
+    assert message in wrong_password.get_data(as_text=True)
+    assert message in wrong_email.get_data(as_text=True)
+
+
+def test_login_shows_own_people_only(client: FlaskClient, session: Session, nykoping, sodertorn) -> None:
+    make_coordinator(session, nykoping)
+    mine = make_volunteer(session, name="Karin Nyköping", place="Nyköping")
+    theirs = make_volunteer(session, name="Sven Haninge", place="Haninge")
+    response = login(client)
+    assert response.status_code == 302
+
+    listing = client.get("/coordinator/volunteers").get_data(as_text=True)
+    assert "Karin Nyköping" in listing and "Sven Haninge" not in listing
+    assert client.get(f"/coordinator/volunteers/{mine.id}").status_code == 200
+    assert client.get(f"/coordinator/volunteers/{theirs.id}").status_code == 404
+    assert client.get("/coordinator/volunteers/999999").status_code == 404
+
+
+def test_dashboard_counts_by_status(client: FlaskClient, session: Session, nykoping) -> None:
+    make_coordinator(session, nykoping)
+    make_volunteer(session, name="A A")
+    make_volunteer(session, name="B B", status=PersonStatus.PENDING)
+    make_newcomer(session)
+    login(client)
+    soup = page(client.get("/coordinator/").data)
+    volunteers = soup.find(id="volunteers-heading").find_parent("section")
+    counts = {th.get_text(strip=True): td.get_text(strip=True)
+              for th, td in zip(volunteers.find_all("th"), volunteers.find_all("td"), strict=True)}
+    assert counts["Aktiv"] == "1" and counts["Väntar"] == "1"
+
+
+def test_filters_and_search(client: FlaskClient, session: Session, sodertorn) -> None:
+    make_coordinator(session, sodertorn)
+    make_volunteer(session, name="Lena Haninge", place="Haninge", languages=(("sv", 4), ("ar", 2)))
+    make_volunteer(session, name="Olof Tyresö", place="Tyresö")
+    login(client)
+
+    def names(query: str) -> list[str]:
+        soup = page(client.get(f"/coordinator/volunteers?{query}").data)
+        return [a.get_text() for a in soup.select("table.people td a")]
+
+    assert sorted(names("")) == ["Lena Haninge", "Olof Tyresö"]
+    assert names("language=ar") == ["Lena Haninge"]
+    assert names("q=olof") == ["Olof Tyresö"]
+    assert names("q=%25") == []  # a LIKE wildcard is searched for, not expanded
+    served = session.scalar(select(Coordinator)).organisation.municipalities
+    tyreso = next(m.code for m in served if m.name == "Tyresö")
+    assert names(f"municipality={tyreso}") == ["Olof Tyresö"]
+    assert names("status=paused") == []
+
+
+def test_pagination_is_bounded(app, client: FlaskClient, session: Session, nykoping) -> None:
+    app.config["PAGE_SIZE"] = 2
+    make_coordinator(session, nykoping)
+    for n in range(5):
+        make_volunteer(session, name=f"Person {n}")
+    login(client)
+    soup = page(client.get("/coordinator/volunteers?page=3").data)
+    assert len(soup.select("table.people tbody tr")) == 1
+    assert "Sida 3 av 3" in soup.get_text()
+    assert client.get("/coordinator/volunteers?page=999").status_code == 200
+    assert client.get("/coordinator/volunteers?page=-4").status_code == 200
+
+
+def test_reading_a_person_is_audited(client: FlaskClient, session: Session, nykoping) -> None:
+    coordinator = make_coordinator(session, nykoping)
+    newcomer = make_newcomer(session)
+    login(client)
+    client.get(f"/coordinator/newcomers/{newcomer.id}")
+    event = session.scalar(select(AuditEvent))
+    assert (event.actor_id, event.action, event.subject_type, event.subject_id) == (
+        coordinator.id, "read", "newcomer", newcomer.id)
+
+
+def test_assisted_registration_records_who_helped(client: FlaskClient, session: Session, nykoping) -> None:
+    coordinator = make_coordinator(session, nykoping)
+    login(client)
+    url = "/coordinator/newcomers/new"
+    soup, _ = get_form(client, url)
+    response = submit(client, url, {
+        "name": "Abdi Warsame", "phone": "0701740606", "contact_language": "so", "birth_year": "1995",
+        "place": place_id(soup, "Nyköping"), "max_distance_km": "10", "swedish_level": "none",
+        "languages-so": "4", "goals": ["work_study"], "availability": ["wed-morning"], "consent": "y",
+    })
+    assert response.status_code == 302
+    newcomer = session.scalar(select(Newcomer))
+    assert newcomer.registered_by_id == coordinator.id
+    assert newcomer.status == PersonStatus.ACTIVE
+
+
+def test_activate_a_pending_newcomer(client: FlaskClient, session: Session, nykoping) -> None:
+    make_coordinator(session, nykoping)
+    newcomer = make_newcomer(session, status=PersonStatus.PENDING)
+    login(client)
+    soup = page(client.get(f"/coordinator/newcomers/{newcomer.id}").data)
+    form = soup.find("form", action=f"/coordinator/newcomers/{newcomer.id}/activate")
+    token = form.find("input", attrs={"name": "csrf_token"})["value"]
+    assert client.post(f"/coordinator/newcomers/{newcomer.id}/activate").status_code == 400
+    assert client.post(f"/coordinator/newcomers/{newcomer.id}/activate", data={"csrf_token": token}).status_code == 302
+    session.expire_all()
+    assert session.get(Newcomer, newcomer.id).status == PersonStatus.ACTIVE
+
+
+def test_logout_ends_the_session(client: FlaskClient, session: Session, nykoping) -> None:
+    make_coordinator(session, nykoping)
+    login(client)
+    soup = page(client.get("/coordinator/").data)
+    token = soup.find("form", action="/coordinator/logout").find("input", attrs={"name": "csrf_token"})["value"]
+    client.post("/coordinator/logout", data={"csrf_token": token})
+    assert client.get("/coordinator/").status_code == 302

@@ -1,0 +1,97 @@
+"""A newcomer asks for a kompis, in their own language, with a phone number only."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Newcomer, PersonStatus, SwedishLevel
+from tests.factories import make_organisation
+from tests.web.helpers import error_summary, get_form, mails, page, place_id, submit
+
+URL = "/newcomer/request"
+
+
+@pytest.fixture
+def organisation(session: Session):
+    return make_organisation(session, "Kalmar kommun – Integra", municipalities=("Kalmar",))
+
+
+def answers(client: FlaskClient, url: str = URL, **overrides: object) -> dict[str, object]:
+    soup, _ = get_form(client, url)
+    data: dict[str, object] = {
+        "name": "أمل حسن",
+        "phone": "0701740605",
+        "email": "",
+        "contact_language": "ar",
+        "birth_year": "1991",
+        "gender": "female",
+        "arrival_year": "2023",
+        "place": place_id(soup, "Kalmar"),
+        "max_distance_km": "5",
+        "swedish_level": "sfi_b",
+        "languages-ar": "4",
+        "languages-en": "1",
+        "goals": ["swedish", "work_study"],
+        "interests": ["cooking"],
+        "availability": ["tue-afternoon"],
+        "gender_preference": "female",
+        "consent": "y",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_request_in_arabic_with_phone_only(client: FlaskClient, session: Session, organisation, outbox) -> None:
+    soup, _ = get_form(client, URL + "?lang=ar")
+    assert soup.html["lang"] == "ar" and soup.html["dir"] == "rtl"
+    response = submit(client, URL, answers(client))
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/newcomer/request/sent")
+
+    newcomer = session.scalar(select(Newcomer))
+    assert newcomer.name == "أمل حسن"
+    assert newcomer.phone == "+46701740605"
+    assert newcomer.email is None
+    assert newcomer.swedish_level == SwedishLevel.SFI_B
+    assert newcomer.contact_language == "ar"
+    assert newcomer.ui_language == "ar"
+    assert newcomer.status == PersonStatus.PENDING
+    assert newcomer.organisation_id == organisation.id
+    assert newcomer.registered_by_id is None
+    assert {lang.language_code: lang.level for lang in newcomer.languages} == {"ar": 4, "en": 1}
+    assert mails(outbox) == []  # no address, no mail
+
+
+def test_international_number_is_normalised(client: FlaskClient, session: Session, organisation) -> None:
+    submit(client, URL, answers(client, phone="+380 44 123 4567"))
+    assert session.scalar(select(Newcomer.phone)) == "+380441234567"
+
+
+def test_needs_phone_or_email(client: FlaskClient, session: Session, organisation) -> None:
+    response = submit(client, URL, answers(client, phone="", email=""))
+    assert response.status_code == 400
+    assert error_summary(page(response.data))[0] == (
+        "Ange ett telefonnummer eller en e-postadress, så att vi kan nå dig", "#phone")
+    assert session.scalar(select(func.count()).select_from(Newcomer)) == 0
+
+
+def test_email_gets_a_receipt_in_the_chosen_language(client: FlaskClient, organisation, outbox) -> None:
+    client.get("/?lang=en")
+    submit(client, URL, answers(client, phone="", email="amal@example.org"))
+    [message] = mails(outbox)
+    assert message["Subject"] == "We have your request for a kompis"
+
+
+def test_same_request_twice_is_stored_once(client: FlaskClient, session: Session, organisation) -> None:
+    submit(client, URL, answers(client))
+    submit(client, URL, answers(client))
+    assert session.scalar(select(func.count()).select_from(Newcomer)) == 1
+
+
+def test_swedish_is_asked_separately_not_in_the_language_list(client: FlaskClient, organisation) -> None:
+    soup, _ = get_form(client, URL)
+    assert soup.find("select", attrs={"name": "languages-sv"}) is None
+    assert soup.find("input", attrs={"name": "swedish_level", "value": "sfi_a"}) is not None

@@ -1,0 +1,166 @@
+"""The `kompis` command: serve, migrate, seed, manage accounts and translations."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import func, select
+
+from models import Organisation, Volunteer
+from models.migrate import upgrade
+
+from . import db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _create_app() -> Flask:
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def main() -> None:
+    """Kompis: pair newcomers with volunteers who become their kompis."""
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the Kompis commands to the app's CLI."""
+    for command in (serve, database, seed_demo_command, create_coordinator_command, translate, worker):
+        app.cli.add_command(command)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", "5000")))
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """Serve Kompis for local use (production runs gunicorn)."""
+    from .demo import DEMO_PASSWORD, demo_logins
+
+    click.echo(f"\nKompis is running on http://{host}:{port}/")
+    logins = demo_logins(db.session())
+    if logins:
+        click.echo("Log in as a demo coordinator at " f"http://{host}:{port}/coordinator/login with")
+        for organisation, email in logins:
+            click.echo(f"    {email}  ({organisation})")
+        click.echo(f"    password: {DEMO_PASSWORD}")
+    click.echo("")
+    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@click.group("db")
+def database() -> None:
+    """Manage the database."""
+
+
+@database.command("upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Migrate the database to the newest schema and load the reference data."""
+    from .reference_data import load_reference_data
+
+    with db.engine().begin() as connection:
+        upgrade(connection)
+    counts = load_reference_data(db.session())
+    changed = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
+    click.echo(f"Database is up to date{'; loaded ' + changed if changed else ''}.")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when there are already volunteers.")
+@click.option("--per-area", type=int, default=60, show_default=True,
+              help="Volunteers (and as many newcomers) per municipality.")
+@click.option("--seed", type=int, default=2026, show_default=True)
+@with_appcontext
+def seed_demo_command(if_empty: bool, per_area: int, seed: int) -> None:
+    """Load a demo pool of volunteers and newcomers, with a coordinator per organisation."""
+    from .demo import seed_demo
+
+    session = db.session()
+    if if_empty and session.scalar(select(func.count()).select_from(Volunteer)):
+        click.echo("The database already has people; no demo pool loaded.")
+        return
+    summary = seed_demo(session, per_area=per_area, seed=seed)
+    click.echo(
+        f"Loaded {summary['volunteers']} volunteers and {summary['newcomers']} newcomers "
+        f"in {summary['organisations']} organisations."
+    )
+
+
+@click.command("create-coordinator")
+@click.argument("email")
+@click.option("--org", "organisation_name", help="Name of the coordinator's organisation.")
+@click.option("--admin", is_flag=True, help="An admin manages organisations and accounts.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_coordinator_command(email: str, organisation_name: str | None, admin: bool,
+                               password_stdin: bool) -> None:
+    """Create a staff account; the password is asked for, or read from standard input."""
+    from .auth import AccountError, create_coordinator
+
+    session = db.session()
+    organisation = None
+    if organisation_name:
+        organisation = session.scalar(select(Organisation).where(Organisation.name == organisation_name))
+        if organisation is None:
+            names = ", ".join(session.scalars(select(Organisation.name).order_by(Organisation.name)))
+            raise click.ClickException(
+                f"no organisation is called {organisation_name!r}; there are: {names or 'none yet'}"
+            )
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        create_coordinator(session, email, password, organisation=organisation, admin=admin)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    role = "admin" if admin else "coordinator"
+    click.echo(f"Created {role} {email}" + (f" of {organisation.name}" if organisation else "") + ".")
+
+
+@click.group("translate")
+def translate() -> None:
+    """Extract, update and compile the translation catalogs."""
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)  # noqa: S603
+
+
+@translate.command("extract")
+def translate_extract() -> None:
+    """Collect every translatable text into web/translations/messages.pot."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
+             "--sort-output", "-o", "web/translations/messages.pot", ".")
+
+
+@translate.command("update")
+def translate_update() -> None:
+    """Merge new texts into every language's catalog."""
+    translate_extract.callback()  # type: ignore[misc]
+    _pybabel("update", "-i", "web/translations/messages.pot", "-d", "web/translations",
+             "--no-fuzzy-matching", "--ignore-obsolete")
+
+
+@translate.command("compile")
+def translate_compile() -> None:
+    """Compile the catalogs the app reads."""
+    _pybabel("compile", "-d", "web/translations", "--statistics")
+
+
+@click.command("worker")
+@with_appcontext
+def worker() -> None:
+    """Run an RQ worker for matching runs (needs REDIS_URL)."""
+    from .jobs import run_worker
+
+    run_worker()

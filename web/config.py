@@ -1,0 +1,104 @@
+"""Configuration: defaults for local use, overridden by the environment and by tests."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+# Bumped whenever the privacy notice changes, so every consent says which text it was.
+PRIVACY_NOTICE_VERSION = "2026-11"
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,  # None: SQLite file in the instance folder
+    "REDIS_URL": None,
+    "SECRET_KEY": None,
+    "DEVELOPMENT": False,
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 587,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_USE_TLS": True,  # STARTTLS on MAIL_PORT
+    "MAIL_USE_SSL": False,  # implicit TLS, usually port 465
+    "MAIL_SENDER": "Kompis <kompis@localhost>",
+    "MAIL_OUTBOX": None,  # None: instance/outbox
+    "PUBLIC_URL": None,  # e.g. https://kompis.example.se, used in e-mailed links
+    "PROXY_COUNT": 0,  # reverse proxies in front of the app whose X-Forwarded-* to trust
+    "CONFIRM_LINK_MAX_AGE": int(timedelta(days=3).total_seconds()),
+    # A newcomer filling in a form with staff may take over an hour: the token lives
+    # as long as the session instead of the default hour.
+    "WTF_CSRF_TIME_LIMIT": None,
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "MAX_FORM_PARTS": 300,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_NAME": "kompis_session",
+    "REMEMBER_COOKIE_DURATION": timedelta(days=1),
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_SIGNUP_PER_IP": "200 per hour",
+    "RATELIMIT_SIGNUP_PER_EMAIL": "5 per hour",
+    "RATELIMIT_LOGIN_PER_IP": "30 per 10 minutes",
+    "RATELIMIT_LOGIN_PER_EMAIL": "10 per 10 minutes",
+    "MATCHING_IN_PROCESS": True,
+    "PAGE_SIZE": 25,
+    "BABEL_DEFAULT_LOCALE": "sv",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+}
+
+_ENV_TYPES: dict[str, type] = {
+    "MAIL_PORT": int,
+    "MAIL_USE_TLS": bool,
+    "MAIL_USE_SSL": bool,
+    "PROXY_COUNT": int,
+    "DEVELOPMENT": bool,
+    "SESSION_COOKIE_SECURE": bool,
+    "RATELIMIT_ENABLED": bool,
+}
+
+
+def _parse(name: str, raw: str) -> Any:
+    kind = _ENV_TYPES.get(name, str)
+    if kind is bool:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if kind is int:
+        return int(raw)
+    return raw
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    """Return the settings given in the environment, as `KOMPIS_X` or plain `X`."""
+    found: dict[str, Any] = {}
+    for name in DEFAULTS:
+        for key in (f"KOMPIS_{name}", name):
+            if key in environ and environ[key] != "":
+                found[name] = _parse(name, environ[key])
+                break
+    if "REDIS_URL" in found and "RATELIMIT_STORAGE_URI" not in found:
+        found["RATELIMIT_STORAGE_URI"] = found["REDIS_URL"]
+        found.setdefault("MATCHING_IN_PROCESS", False)
+    return found
+
+
+def development_secret(instance_path: str | Path) -> str:
+    """Return a secret kept in the instance folder, so local sessions survive restarts."""
+    folder = Path(instance_path)
+    path = folder / "secret_key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+MISSING_SECRET = (
+    "SECRET_KEY is not set. Kompis signs sessions and e-mailed links with it, so it "  # noqa: S105
+    "must be secret and stable. Make one with\n"
+    "    python -c 'import secrets; print(secrets.token_hex(32))'\n"
+    "and set it as SECRET_KEY in the environment (or KOMPIS_DEVELOPMENT=1 for local use)."
+)

@@ -1,0 +1,176 @@
+"""The coordinator's pages: login, the dashboard of their organisation, people."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from models import Coordinator, Municipality, Newcomer, PersonStatus, Volunteer
+
+from .. import audit, db
+from ..auth import authenticate
+from ..choices import language_choices, language_codes, place_choices
+from ..extensions import limiter
+from ..newcomer.forms import AssistedNewcomerForm
+from ..newcomer.routes import prepare_request_form, save_request
+from ..people import PersonFilter, get_person, list_people, status_counts
+from ..ratelimits import email_from_form, login_per_email, login_per_ip
+from ..registration import activate_newcomer
+from ..views import form_checks_csrf
+from .forms import ActionForm, LoginForm
+
+bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
+
+KINDS: dict[str, type[Volunteer] | type[Newcomer]] = {"volunteers": Volunteer, "newcomers": Newcomer}
+
+
+def coordinator_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Let in only a logged-in coordinator who belongs to an organisation."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_user.organisation_id is None:
+            return render_template("coordinator/no_organisation.html"), 403
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _safe_next(target: str | None) -> str:
+    parts = urlsplit(target or "")
+    if target and not parts.scheme and not parts.netloc and target.startswith("/"):
+        return target
+    return url_for("coordinator.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_per_ip, methods=["POST"])
+@limiter.limit(login_per_email, methods=["POST"], key_func=email_from_form)
+@form_checks_csrf
+def login() -> Response | str | tuple[str, int]:
+    """Log a coordinator in."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        coordinator = authenticate(db.session(), form.email.data, form.password.data)
+        if coordinator is not None:
+            login_user(coordinator)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors = [_("The e-mail address or the password is wrong")]
+    status = 400 if request.method == "POST" else 200
+    return render_template("coordinator/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """Log the coordinator out."""
+    logout_user()
+    return redirect(url_for("public.landing"))
+
+
+@bp.get("/")
+@coordinator_required
+def dashboard() -> str:
+    """Show the organisation's people by status."""
+    session = db.session()
+    organisation_id = current_user.organisation_id
+    return render_template(
+        "coordinator/dashboard.html",
+        volunteer_counts=status_counts(session, Volunteer, organisation_id),
+        newcomer_counts=status_counts(session, Newcomer, organisation_id),
+    )
+
+
+def _filter_from_request() -> PersonFilter:
+    args = request.args
+    return PersonFilter(
+        q=args.get("q", "")[:100],
+        municipality=args.get("municipality", "")[:4],
+        language=args.get("language", "")[:12],
+        status=args.get("status", "")[:20],
+    )
+
+
+@bp.get("/<any(volunteers, newcomers):kind>")
+@coordinator_required
+def people(kind: str) -> str:
+    """List the organisation's volunteers or newcomers, with search and filters."""
+    session = db.session()
+    organisation_id = current_user.organisation_id
+    flt = _filter_from_request()
+    page = list_people(
+        session, KINDS[kind], organisation_id, flt,
+        page=request.args.get("page", 1, type=int) or 1,
+        size=current_app.config["PAGE_SIZE"],
+    )
+    municipalities = session.scalars(
+        select(Municipality).where(Municipality.organisation_id == organisation_id).order_by(Municipality.name)
+    )
+    _, _, every = language_codes(session)
+    return render_template(
+        "coordinator/people.html",
+        kind=kind,
+        page=page,
+        flt=flt,
+        municipalities=list(municipalities),
+        languages=language_choices(every),
+        statuses=list(PersonStatus),
+    )
+
+
+@bp.get("/<any(volunteers, newcomers):kind>/<int:person_id>")
+@coordinator_required
+def person(kind: str, person_id: int) -> str:
+    """Show everything we hold about one person, and log that it was read."""
+    session = db.session()
+    found = get_person(session, KINDS[kind], person_id, current_user.organisation_id)
+    audit.record(session, current_user, "read", found)
+    session.commit()
+    return render_template(f"coordinator/{kind[:-1]}.html", person=found, action_form=ActionForm())
+
+
+@bp.route("/newcomers/new", methods=["GET", "POST"])
+@coordinator_required
+@form_checks_csrf
+def register_newcomer() -> Response | str | tuple[str, int]:
+    """Register a newcomer on their behalf, with them beside you."""
+    session = db.session()
+    form = prepare_request_form(AssistedNewcomerForm(), session)
+    form.place.choices = place_choices(session, current_user.organisation_id)
+    if form.validate_on_submit():
+        coordinator: Coordinator = current_user._get_current_object()
+        outcome = save_request(form, session, registered_by=coordinator)
+        if outcome.created:
+            audit.record(session, coordinator, "registered", outcome.person)
+            session.commit()
+            flash(_("The newcomer is registered and can be matched."), "success")
+        else:
+            flash(_("This newcomer was already registered; nothing was changed."), "info")
+        if outcome.person.organisation_id != coordinator.organisation_id:
+            return redirect(url_for("coordinator.people", kind="newcomers"))
+        return redirect(url_for("coordinator.person", kind="newcomers", person_id=outcome.person.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("coordinator/register_newcomer.html", form=form), status
+
+
+@bp.post("/newcomers/<int:person_id>/activate")
+@coordinator_required
+def activate(person_id: int) -> Response:
+    """Make a newcomer who asked for a kompis matchable, once staff have spoken to them."""
+    session = db.session()
+    newcomer = get_person(session, Newcomer, person_id, current_user.organisation_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if activate_newcomer(session, newcomer):
+        audit.record(session, current_user, "activated", newcomer)
+        session.commit()
+        flash(_("The newcomer is now active and can be matched."), "success")
+    return redirect(url_for("coordinator.person", kind="newcomers", person_id=person_id))

@@ -1,0 +1,111 @@
+"""Interface languages: which exist, which one a request uses, names and direction."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlencode
+
+from babel import Locale
+from flask import Flask, Response, current_app, g, request
+from flask_babel import get_locale
+
+DEFAULT_LANGUAGE = "sv"
+LANGUAGE_COOKIE = "kompis_lang"
+# The menu lists these first, in this order; any other catalog follows.
+MENU_ORDER = ("sv", "en", "ar", "fa_AF", "so", "ti", "uk")
+# Babel calls fa_AF "فارسی (افغانستان)"; people who speak it call it Dari.
+MENU_LABELS = {"fa_AF": "دری"}
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+@cache
+def available_languages() -> tuple[str, ...]:
+    """Return the interface languages: Swedish, English and every shipped catalog."""
+    found = {p.name for p in TRANSLATIONS.iterdir() if (p / "LC_MESSAGES").is_dir()}
+    codes = {DEFAULT_LANGUAGE, "en"} | found
+    ordered = [c for c in MENU_ORDER if c in codes]
+    return tuple(ordered + sorted(codes - set(ordered)))
+
+
+def normalise(code: str | None) -> str | None:
+    """Return the interface language a user-supplied code names, or None."""
+    if not code:
+        return None
+    wanted = code.strip().replace("-", "_")
+    for available in available_languages():
+        if wanted.lower() == available.lower():
+            return available
+    return None
+
+
+def select_locale() -> str:
+    """Pick the request's language: `?lang=`, then the remembered choice, then Swedish."""
+    chosen = normalise(request.args.get("lang"))
+    if chosen:
+        g.language_chosen = chosen
+        return chosen
+    return normalise(request.cookies.get(LANGUAGE_COOKIE)) or DEFAULT_LANGUAGE
+
+
+def remember_choice(response: Response) -> Response:
+    """Keep a language picked with `?lang=` for the next visit."""
+    chosen = g.get("language_chosen")
+    if chosen:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            chosen,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+        )
+    return response
+
+
+def current_language() -> str:
+    """Return the code of the language this request is rendered in."""
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def text_direction(code: str) -> str:
+    """Return `rtl` or `ltr` for a language, from Babel's locale data."""
+    return "rtl" if Locale.parse(code).character_order == "right-to-left" else "ltr"
+
+
+def menu_label(code: str) -> str:
+    """Return a language's name in that language itself, for the language menu."""
+    if code in MENU_LABELS:
+        return MENU_LABELS[code]
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def language_name(code: str, in_language: str | None = None) -> str:
+    """Return the name of a spoken language in the interface language, from Babel."""
+    locale = Locale.parse(in_language or current_language())
+    name = locale.languages.get(code) or Locale.parse("en").languages.get(code) or code
+    return name
+
+
+def language_url(code: str) -> str:
+    """Return this page's address in another language, keeping its other query arguments."""
+    args = {key: values for key, values in request.args.lists() if key != "lang"}
+    return f"{request.path}?{urlencode({**args, 'lang': code}, doseq=True)}"
+
+
+def init_app(app: Flask) -> None:
+    """Expose language helpers to templates and remember `?lang=` choices."""
+    app.after_request(remember_choice)
+
+    @app.context_processor
+    def language_context() -> dict[str, object]:
+        code = current_language()
+        return {
+            "current_language": code,
+            "html_lang": code.replace("_", "-"),
+            "text_direction": text_direction(code),
+            "interface_languages": [(c, menu_label(c)) for c in available_languages()],
+            "language_name": language_name,
+            "language_url": language_url,
+        }

@@ -1,0 +1,51 @@
+"""Words for stored codes, in the visitor's language: statuses, levels, slots."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from models.enums import DAY_PARTS, DAYS
+
+from .fields import availability_slots
+from .i18n import language_name
+from .newcomer.forms import SWEDISH_LEVEL_LABELS
+from .person_form import COMPONENT_LABELS
+
+STATUS_LABELS = {
+    "pending": _l("Waiting"),
+    "active": _l("Active"),
+    "paused": _l("Paused"),
+    "matched": _l("Matched"),
+    "withdrawn": _l("Withdrawn"),
+}
+LEVEL_LABELS = {1: _l("A little"), 2: _l("Well enough to talk"), 3: _l("Fluently"), 4: _l("Mother tongue")}
+DAY_LABELS = dict(zip(DAYS, (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"),
+                             _l("Friday"), _l("Saturday"), _l("Sunday")), strict=True))
+PART_LABELS = dict(zip(DAY_PARTS, (_l("morning"), _l("afternoon"), _l("evening")), strict=True))
+GENDER_LABELS = {"female": _l("Woman"), "male": _l("Man"), "other": _l("Other")}
+
+
+def availability_labels(mask: int) -> list[str]:
+    """Return the free slots of a weekly mask in words ("Monday morning")."""
+    labels = []
+    for slot in availability_slots(mask):
+        day, _, part = slot.partition("-")
+        labels.append(f"{DAY_LABELS[day]} {PART_LABELS[part]}")
+    return labels
+
+
+def init_app(app: Flask) -> None:
+    """Make the label helpers available in templates."""
+    app.jinja_env.globals.update(
+        status_label=lambda s: STATUS_LABELS.get(getattr(s, "value", s), s),
+        level_label=lambda n: LEVEL_LABELS.get(n, n),
+        gender_label=lambda g: GENDER_LABELS.get(getattr(g, "value", g), gettext("Not stated")),
+        swedish_label=lambda s: SWEDISH_LEVEL_LABELS.get(s, s),
+        availability_labels=availability_labels,
+        translate=gettext,
+    )
+    app.jinja_env.filters["component_label"] = lambda c: COMPONENT_LABELS.get(c, c)
+    app.jinja_env.filters["language_name"] = language_name
+    app.jinja_env.filters["translate"] = gettext

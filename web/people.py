@@ -1,0 +1,108 @@
+"""Finding people for the coordinator's lists: scoped to one organisation, bounded, indexed."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from flask import abort
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from models import Newcomer, NewcomerLanguage, PersonStatus, Place, Volunteer, VolunteerLanguage
+
+Person = TypeVar("Person", Volunteer, Newcomer)
+
+LANGUAGE_TABLE = {Volunteer: VolunteerLanguage, Newcomer: NewcomerLanguage}
+
+
+@dataclass(frozen=True)
+class PersonFilter:
+    """What a coordinator narrowed a list down to."""
+
+    q: str = ""
+    municipality: str = ""
+    language: str = ""
+    status: str = ""
+
+
+@dataclass
+class Page(Generic[Person]):
+    """One page of a list, and where it sits in the whole."""
+
+    items: list[Person]
+    total: int
+    page: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.size))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filtered(model: type[Person], organisation_id: int, flt: PersonFilter) -> Select[tuple[Person]]:
+    query = select(model).where(model.organisation_id == organisation_id)
+    if flt.status in set(PersonStatus):
+        query = query.where(model.status == flt.status)
+    if flt.municipality:
+        query = query.where(
+            model.place_id.in_(select(Place.id).where(Place.municipality_code == flt.municipality))
+        )
+    if flt.language:
+        spoken = LANGUAGE_TABLE[model]
+        owner = spoken.volunteer_id if model is Volunteer else spoken.newcomer_id  # type: ignore[attr-defined]
+        query = query.where(exists().where(owner == model.id, spoken.language_code == flt.language))
+    text = flt.q.strip()[:100]
+    if text:
+        pattern = f"%{_escape_like(text)}%"
+        query = query.where(
+            or_(
+                model.name.ilike(pattern, escape="\\"),
+                model.email_key.like(pattern.casefold(), escape="\\"),
+                model.phone.like(f"%{_escape_like(text.replace(' ', ''))}%", escape="\\"),
+            )
+        )
+    return query
+
+
+def list_people(
+    session: Session, model: type[Person], organisation_id: int, flt: PersonFilter, *, page: int, size: int
+) -> Page[Person]:
+    """Return one page of an organisation's volunteers or newcomers, newest first."""
+    query = _filtered(model, organisation_id, flt)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    last_page = max(1, math.ceil(total / size))
+    page = min(max(1, page), last_page)
+    rows = session.scalars(
+        query.options(selectinload(model.place).selectinload(Place.municipality),
+                      selectinload(model.languages))
+        .order_by(model.created_at.desc(), model.id.desc())
+        .limit(size)
+        .offset((page - 1) * size)
+    )
+    return Page(list(rows), total, page, size)
+
+
+def status_counts(session: Session, model: type[Person], organisation_id: int) -> dict[str, int]:
+    """Return how many of an organisation's people are in each status."""
+    rows = session.execute(
+        select(model.status, func.count())
+        .where(model.organisation_id == organisation_id)
+        .group_by(model.status)
+    )
+    counts = {status.value: 0 for status in PersonStatus}
+    counts.update({str(getattr(status, "value", status)): n for status, n in rows})
+    return counts
+
+
+def get_person(session: Session, model: type[Person], person_id: int, organisation_id: int) -> Person:
+    """Return a person of this organisation, or answer 404 — also for another organisation's."""
+    person = session.get(model, person_id)
+    if person is None or person.organisation_id != organisation_id:
+        abort(404)
+    return person
