@@ -11,7 +11,7 @@ CHROMIUM ?= $(shell command -v chromium || echo /usr/bin/chromium)
 NOTO := /usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench screenshot clean
+.PHONY: run test lint bench screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m matcher.bench
+
+screenshots: $(STAMP) $(CATALOGS) $(CHROMIUM) $(NOTO)
+	CHROMIUM=$(CHROMIUM) $(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache

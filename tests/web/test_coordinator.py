@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
+from argon2 import PasswordHasher
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,6 +13,7 @@ from sqlalchemy.orm import Session
 from models import AuditEvent, Coordinator, Newcomer, PersonStatus
 from tests.factories import PASSWORD, make_coordinator, make_newcomer, make_organisation, make_volunteer
 from tests.web.helpers import get_form, page, place_id, submit
+from web.passwords import needs_rehash, verify_password
 
 
 @pytest.fixture
@@ -148,3 +152,32 @@ def test_logout_ends_the_session(client: FlaskClient, session: Session, nykoping
     token = soup.find("form", action="/coordinator/logout").find("input", attrs={"name": "csrf_token"})["value"]
     client.post("/coordinator/logout", data={"csrf_token": token})
     assert client.get("/coordinator/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [
+        ("/coordinator/volunteers?status=active", "/coordinator/volunteers?status=active"),
+        ("//evil.example/", "/coordinator/"),
+        ("/\\evil.example/", "/coordinator/"),
+        ("https://evil.example/", "/coordinator/"),
+    ],
+)
+def test_login_returns_only_to_a_page_of_this_site(
+    client: FlaskClient, session: Session, nykoping, next_url: str, lands_on: str
+) -> None:
+    make_coordinator(session, nykoping)
+    url = f"/coordinator/login?next={quote(next_url, safe='')}"
+    response = submit(client, url, {"email": "samordnare@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"].removeprefix("http://kompis.test") == lands_on
+
+
+def test_an_old_password_hash_is_upgraded_on_login(client: FlaskClient, session: Session, nykoping) -> None:
+    coordinator = make_coordinator(session, nykoping)
+    coordinator.password_hash = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
+    session.commit()
+    assert login(client).status_code == 302
+    session.refresh(coordinator)
+    assert not needs_rehash(coordinator.password_hash)
+    assert verify_password(coordinator.password_hash, PASSWORD)

@@ -47,7 +47,8 @@ def coordinator_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def _safe_next(target: str | None) -> str:
     parts = urlsplit(target or "")
-    if target and not parts.scheme and not parts.netloc and target.startswith("/"):
+    # No backslash either: browsers read "/\evil.example" as "//evil.example".
+    if target and not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
         return target
     return url_for("coordinator.dashboard")
 
