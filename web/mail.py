@@ -42,14 +42,21 @@ def compose(to: str, template: str, language: str, **context: object) -> EmailMe
 
 
 def send(message: EmailMessage) -> None:
-    """Deliver a message; a failure is logged, never shown to the person signing up."""
-    if current_app.config.get("MAIL_SERVER"):
-        try:
-            _send_smtp(message)
-        except (OSError, smtplib.SMTPException):
-            log.exception("could not send mail %s over SMTP", message["Message-ID"])
+    """Deliver a message over SMTP, or into the outbox when no server is configured.
+
+    A failed delivery is never shown to the person signing up (they could do nothing
+    about it); the message is kept in `outbox/unsent` and logged as an error, so
+    staff can see it and send it again.
+    """
+    if not current_app.config.get("MAIL_SERVER"):
+        _write_outbox(message, outbox_path())
         return
-    _write_outbox(message)
+    try:
+        _send_smtp(message)
+    except (OSError, smtplib.SMTPException):
+        log.exception("could not send mail %s over SMTP; kept in the outbox's unsent folder",
+                      message["Message-ID"])
+        _write_outbox(message, outbox_path() / "unsent")
 
 
 def _send_smtp(message: EmailMessage) -> None:
@@ -69,8 +76,8 @@ def _send_smtp(message: EmailMessage) -> None:
     log.info("sent mail %s", message["Message-ID"])
 
 
-def _write_outbox(message: EmailMessage) -> None:
-    name = message["Message-ID"].strip("<>").replace("@", "_") + ".eml"
-    path = outbox_path() / name
+def _write_outbox(message: EmailMessage, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / (message["Message-ID"].strip("<>").replace("@", "_") + ".eml")
     path.write_bytes(bytes(message))
     log.info("mail to the outbox: %s\n%s", path, message.get_content())

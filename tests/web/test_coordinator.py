@@ -7,7 +7,7 @@ from urllib.parse import quote
 import pytest
 from argon2 import PasswordHasher
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, Coordinator, Newcomer, PersonStatus
@@ -181,3 +181,27 @@ def test_an_old_password_hash_is_upgraded_on_login(client: FlaskClient, session:
     session.refresh(coordinator)
     assert not needs_rehash(coordinator.password_hash)
     assert verify_password(coordinator.password_hash, PASSWORD)
+
+
+def test_a_list_page_costs_the_same_queries_however_many_people(
+    app, client: FlaskClient, session: Session, engine, nykoping
+) -> None:
+    make_coordinator(session, nykoping)
+    login(client)
+
+    def queries_for_list() -> int:
+        statements: list[str] = []
+        listen = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listen)
+        try:
+            assert client.get("/coordinator/volunteers").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listen)
+        return len(statements)
+
+    for n in range(3):
+        make_volunteer(session, name=f"Person {n}", languages=(("sv", 4), ("en", 3)))
+    few = queries_for_list()
+    for n in range(3, 20):
+        make_volunteer(session, name=f"Person {n}", languages=(("sv", 4), ("ar", 2)))
+    assert queries_for_list() == few
