@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -62,3 +71,38 @@ def test_seed_demo_builds_organisations_and_people(app: Flask, session: Session)
     again = invoke(app, "seed-demo", "--if-empty")
     assert "already" in again.output
     assert session.scalar(select(func.count()).select_from(Volunteer)) == 7 * 6
+
+
+def test_serve_answers_on_the_given_port(database_url: str, tmp_path) -> None:
+    port = free_port()
+    environment = {**os.environ, "KOMPIS_DEVELOPMENT": "1", "KOMPIS_DATABASE_URL": database_url,
+                   "KOMPIS_MAIL_OUTBOX": str(tmp_path / "outbox")}
+    server = subprocess.Popen(  # noqa: S603
+        [str(Path(sys.executable).with_name("kompis")), "serve", "--port", str(port)],
+        env=environment, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        health = wait_for_json(f"http://127.0.0.1:{port}/healthz", seconds=30)
+        assert health == {"status": "ok", "database": "ok"}
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert f"http://127.0.0.1:{port}/" in output
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_json(url: str, *, seconds: float) -> object:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+                return json.load(response)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

@@ -11,6 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
+from werkzeug.serving import run_simple
 
 from models import Organisation, Volunteer
 from models.migrate import upgrade
@@ -53,7 +54,8 @@ def serve(host: str, port: int) -> None:
             click.echo(f"    {email}  ({organisation})")
         click.echo(f"    password: {DEMO_PASSWORD}")
     click.echo("")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    # Werkzeug directly: Flask's app.run() refuses to start inside a CLI command.
+    run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
 
 
 @click.group("db")
