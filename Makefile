@@ -11,7 +11,7 @@ CHROMIUM ?= $(shell command -v chromium || echo /usr/bin/chromium)
 NOTO := /usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench screenshots clean
+.PHONY: run test lint bench bench-web screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m matcher.bench
+
+# The coordinator's lists with 40,000 people per side, on the local PostgreSQL.
+bench-web: $(STAMP) $(CATALOGS)
+	$(BIN)/python -m web.bench
 
 screenshots: $(STAMP) $(CATALOGS) $(CHROMIUM) $(NOTO)
 	CHROMIUM=$(CHROMIUM) $(BIN)/python docs/screenshots.py
