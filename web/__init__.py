@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import auth, db, errors, i18n, labels
-from .config import DEFAULTS, MISSING_SECRET, development_secret, from_environment
+from .config import DEFAULTS, MISSING_PUBLIC_URL, MISSING_SECRET, development_secret, from_environment
 from .extensions import babel, csrf, limiter
 
 
@@ -24,7 +24,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+        # Not X-Forwarded-Host: links in e-mails are built on PUBLIC_URL, never on a header.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
     db.init_app(app)
     csrf.init_app(app)
@@ -44,12 +45,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _settle_secrets(app: Flask, *, secure_cookies_set: bool) -> None:
-    """Refuse to start without a secret key, except in tests and local development."""
+    """Refuse to start without a secret key and a public address, except in tests and local use."""
     local = app.config["TESTING"] or app.config["DEVELOPMENT"]
     if not app.config.get("SECRET_KEY"):
         if not local:
             raise RuntimeError(MISSING_SECRET)
         app.config["SECRET_KEY"] = development_secret(app.instance_path)
+    if not app.config.get("PUBLIC_URL") and not local:
+        raise RuntimeError(MISSING_PUBLIC_URL)
     if local and not secure_cookies_set:
         # Local use runs on plain http://127.0.0.1, where a Secure cookie is never sent back.
         app.config["SESSION_COOKIE_SECURE"] = False

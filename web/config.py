@@ -24,7 +24,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USE_SSL": False,  # implicit TLS, usually port 465
     "MAIL_SENDER": "Kompis <kompis@localhost>",
     "MAIL_OUTBOX": None,  # None: instance/outbox
-    "PUBLIC_URL": None,  # e.g. https://kompis.example.se, used in e-mailed links
+    # e.g. https://kompis.example.se: e-mailed links are built on it, never on the request's Host.
+    "PUBLIC_URL": None,
     "PROXY_COUNT": 0,  # reverse proxies in front of the app whose X-Forwarded-* to trust
     "CONFIRM_LINK_MAX_AGE": int(timedelta(days=3).total_seconds()),
     # A newcomer filling in a form with staff may take over an hour: the token lives
@@ -101,4 +102,10 @@ MISSING_SECRET = (
     "must be secret and stable. Make one with\n"
     "    python -c 'import secrets; print(secrets.token_hex(32))'\n"
     "and set it as SECRET_KEY in the environment (or KOMPIS_DEVELOPMENT=1 for local use)."
+)
+
+MISSING_PUBLIC_URL = (
+    "PUBLIC_URL is not set. Links in e-mails (confirm your address) are built on it, so that "
+    "a forged Host header can never send people elsewhere. Set it to the address people "
+    "reach, e.g. PUBLIC_URL=https://kompis.example.se (or KOMPIS_DEVELOPMENT=1 for local use)."
 )

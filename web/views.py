@@ -22,7 +22,11 @@ def form_checks_csrf(view: View) -> View:
 
 
 def external_url(endpoint: str, **values: object) -> str:
-    """Return an absolute URL for e-mails, on the configured public address if set."""
+    """Return an absolute URL for e-mails, on the configured public address.
+
+    Only tests and local use lack PUBLIC_URL (the app refuses to start without it
+    otherwise); there the request's own address is the right one.
+    """
     public = current_app.config.get("PUBLIC_URL")
     if public:
         return str(public).rstrip("/") + url_for(endpoint, **values)
