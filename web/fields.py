@@ -221,7 +221,8 @@ class LanguagesField(Field):
         self.data = {}
         for code, level in [*self.raw.items(), *self.others]:
             if code and level:
-                self.data[code] = int(level) if level.isdigit() else -1
+                # Not str.isdigit(): it accepts "²", which int() refuses.
+                self.data[code] = int(level) if re.fullmatch(r"[0-9]{1,2}", level) else -1
 
     def pre_validate(self, form: Any) -> None:
         allowed = set(self.allowed)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app, request
-from flask_limiter.util import get_remote_address
+
+from .fields import normalise_phone
 
 
 def signup_per_ip() -> str:
@@ -26,7 +29,20 @@ def login_per_email() -> str:
     return str(current_app.config["RATELIMIT_LOGIN_PER_EMAIL"])
 
 
-def email_from_form() -> str:
-    """Key a limit on the e-mail address posted, or on the IP address when there is none."""
+def contact_from_form() -> str:
+    """Key a limit on the e-mail address posted, or else on the phone number.
+
+    Never on the IP address: a whole SFI class may send phone-only requests from
+    one library, and the per-IP limit already covers the address.
+    """
     email = request.form.get("email", "").strip().casefold()
-    return f"email:{email[:254]}" if email else f"ip:{get_remote_address()}"
+    if email:
+        return f"email:{email[:254]}"
+    phone = request.form.get("phone", "")[:40]
+    digits = re.sub(r"\D", "", phone)
+    return f"phone:{normalise_phone(phone) or digits}"
+
+
+def no_contact_given() -> bool:
+    """Tell whether a form names no e-mail address and no phone number (nothing to key on)."""
+    return not (request.form.get("email", "").strip() or request.form.get("phone", "").strip())

@@ -202,3 +202,12 @@ def test_place_outside_any_organisation_is_not_offered(client: FlaskClient, orga
 
 def test_link_max_age_is_three_days(app) -> None:
     assert app.config["CONFIRM_LINK_MAX_AGE"] == int(timedelta(days=3).total_seconds())
+
+
+@pytest.mark.parametrize("level", ["²", "٣", "1.5", "-1", "x"])
+def test_a_level_that_is_not_on_the_list_is_refused_not_a_crash(client: FlaskClient, session: Session,
+                                                                 organisation, level: str) -> None:
+    response = submit(client, URL, answers(client, **{"languages-sv": level}))
+    assert response.status_code == 400
+    assert "Välj hur bra du talar varje språk" in response.get_data(as_text=True)
+    assert count(session) == 0

@@ -22,7 +22,7 @@ from ..extensions import limiter
 from ..newcomer.forms import AssistedNewcomerForm
 from ..newcomer.routes import prepare_request_form, save_request
 from ..people import PersonFilter, get_person, list_people, status_counts
-from ..ratelimits import email_from_form, login_per_email, login_per_ip
+from ..ratelimits import contact_from_form, login_per_email, login_per_ip, no_contact_given
 from ..registration import activate_newcomer
 from ..views import form_checks_csrf
 from .forms import ActionForm, LoginForm
@@ -55,7 +55,8 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_per_ip, methods=["POST"])
-@limiter.limit(login_per_email, methods=["POST"], key_func=email_from_form)
+@limiter.limit(login_per_email, methods=["POST"], key_func=contact_from_form,
+               exempt_when=no_contact_given)
 @form_checks_csrf
 def login() -> Response | str | tuple[str, int]:
     """Log a coordinator in."""

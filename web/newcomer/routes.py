@@ -13,7 +13,7 @@ from ..choices import goal_choices, goal_descriptions, language_choices, languag
 from ..extensions import limiter
 from ..i18n import current_language
 from ..person_form import person_data
-from ..ratelimits import email_from_form, signup_per_email, signup_per_ip
+from ..ratelimits import contact_from_form, no_contact_given, signup_per_email, signup_per_ip
 from ..registration import Registration, register_newcomer
 from ..views import form_checks_csrf
 from .forms import NewcomerForm
@@ -47,7 +47,8 @@ def save_request(form: NewcomerForm, session: Session, **kwargs: object) -> Regi
 
 @bp.route("/request", methods=["GET", "POST"])
 @limiter.limit(signup_per_ip, methods=["POST"])
-@limiter.limit(signup_per_email, methods=["POST"], key_func=email_from_form)
+@limiter.limit(signup_per_email, methods=["POST"], key_func=contact_from_form,
+               exempt_when=no_contact_given)
 @form_checks_csrf
 def request_contact() -> Response | tuple[str, int] | str:
     """Take a newcomer's request for a kompis."""

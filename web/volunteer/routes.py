@@ -13,7 +13,7 @@ from ..extensions import limiter
 from ..i18n import current_language
 from ..links import LinkError, check_nonce, make_link_token, read_link_token
 from ..person_form import person_data
-from ..ratelimits import email_from_form, signup_per_email, signup_per_ip
+from ..ratelimits import contact_from_form, no_contact_given, signup_per_email, signup_per_ip
 from ..registration import confirm_email, register_volunteer
 from ..views import external_url, form_checks_csrf
 from .forms import ConfirmEmailForm, VolunteerForm
@@ -35,7 +35,8 @@ def _signup_form() -> VolunteerForm:
 
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(signup_per_ip, methods=["POST"])
-@limiter.limit(signup_per_email, methods=["POST"], key_func=email_from_form)
+@limiter.limit(signup_per_email, methods=["POST"], key_func=contact_from_form,
+               exempt_when=no_contact_given)
 @form_checks_csrf
 def signup() -> Response | tuple[str, int] | str:
     """Sign a volunteer up and send the confirmation link."""
