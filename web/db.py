@@ -24,19 +24,25 @@ def database_url(app: Flask) -> str:
     return f"sqlite:///{path}"
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+def _unicode_lower(value: str | None) -> str | None:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # SQLite ignores foreign keys unless asked, and waits for a lock instead of failing.
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    # SQLite's own lower() knows only A-Z, so a search for "åsa" would miss "Åsa".
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
 
 def make_engine(url: str) -> Engine:
     """Create an engine with the settings Kompis needs on either database."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+        event.listen(engine, "connect", _configure_sqlite)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 

@@ -11,7 +11,7 @@ from typing import Any
 import phonenumbers
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
@@ -19,6 +19,8 @@ from models.enums import DAY_PARTS, DAYS, LanguageLevel
 
 # Characters no person types into a name or a note; PostgreSQL refuses NUL outright.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A one-line answer (a name) ends up in e-mails: a line break there could add lines of its own.
+_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
 class KompisForm(FlaskForm):
@@ -28,7 +30,8 @@ class KompisForm(FlaskForm):
         valid = super().validate(extra_validators)
         for field in self:
             values = field.data if isinstance(field.data, list) else [field.data]
-            if any(isinstance(v, str) and _CONTROL.search(v) for v in values):
+            refused = _CONTROL if isinstance(field, TextAreaField) else _CONTROL_OR_BREAK
+            if any(isinstance(v, str) and refused.search(v) for v in values):
                 field.errors = [*field.errors, _l("Remove the special characters from this answer")]
                 valid = False
         return valid
@@ -157,6 +160,12 @@ def clean_text(value: str | None) -> str | None:
     if value is None:
         return None
     return unicodedata.normalize("NFC", value).strip()
+
+
+def clean_name(value: str | None) -> str | None:
+    """Clean a name like any text, and let runs of spaces count as one."""
+    cleaned = clean_text(value)
+    return re.sub(r"[ \u00a0]{2,}", " ", cleaned) if cleaned else cleaned
 
 
 # Weekly availability: one checkbox per day and part of day.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from typing import Generic, TypeVar
 
 from flask import abort
@@ -12,7 +14,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from models import Newcomer, NewcomerLanguage, PersonStatus, Place, Volunteer, VolunteerLanguage
 
+from .fields import normalise_phone
+
 Person = TypeVar("Person", Volunteer, Newcomer)
+# PostgreSQL refuses NUL in a query outright; no search needs any control character.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 LANGUAGE_TABLE = {Volunteer: VolunteerLanguage, Newcomer: NewcomerLanguage}
 
@@ -25,6 +31,20 @@ class PersonFilter:
     municipality: str = ""
     language: str = ""
     status: str = ""
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> PersonFilter:
+        """Read a filter from query arguments, bounded and without control characters."""
+
+        def clean(name: str, limit: int) -> str:
+            return _CONTROL.sub("", args.get(name, ""))[:limit]
+
+        return cls(q=clean("q", 100), municipality=clean("municipality", 4), language=clean("language", 12),
+                   status=clean("status", 20))
+
+    def query_args(self) -> dict[str, str]:
+        """Return the filter as query arguments, for links to other pages of the list."""
+        return {name: value for name, value in asdict(self).items() if value}
 
 
 @dataclass
@@ -60,11 +80,13 @@ def _filtered(model: type[Person], organisation_id: int, flt: PersonFilter) -> S
     text = flt.q.strip()[:100]
     if text:
         pattern = f"%{_escape_like(text)}%"
+        # Phones are stored as +46701234567; people type 070-123 45 67.
+        digits = normalise_phone(text) or re.sub(r"[\s()-]", "", text)
         query = query.where(
             or_(
                 model.name.ilike(pattern, escape="\\"),
                 model.email_key.like(pattern.casefold(), escape="\\"),
-                model.phone.like(f"%{_escape_like(text.replace(' ', ''))}%", escape="\\"),
+                model.phone.like(f"%{_escape_like(digits)}%", escape="\\"),
             )
         )
     return query

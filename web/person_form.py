@@ -25,6 +25,7 @@ from .fields import (
     at_least_one,
     at_most,
     availability_mask,
+    clean_name,
     clean_text,
     options,
 )
@@ -54,7 +55,7 @@ class PersonForm(KompisForm):
 
     name = StringField(
         _l("Full name"),
-        filters=[clean_text],
+        filters=[clean_name],
         validators=[
             InputRequired(_l("Enter your name")),
             Length(max=120, message=_l("Enter a name of at most 120 characters")),

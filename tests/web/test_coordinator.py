@@ -205,3 +205,48 @@ def test_a_list_page_costs_the_same_queries_however_many_people(
     for n in range(3, 20):
         make_volunteer(session, name=f"Person {n}", languages=(("sv", 4), ("ar", 2)))
     assert queries_for_list() == few
+
+
+def test_search_finds_swedish_letters_in_any_case_and_phones_as_typed(
+    client: FlaskClient, session: Session, nykoping
+) -> None:
+    make_coordinator(session, nykoping)
+    make_volunteer(session, name="Åsa Öberg")
+    make_newcomer(session, name="Amal Hassan", phone="+46701740606")
+    login(client)
+
+    def names(kind: str, q: str) -> list[str]:
+        soup = page(client.get(f"/coordinator/{kind}", query_string={"q": q}).data)
+        return [a.get_text() for a in soup.select("table.people td a")]
+
+    for typed in ("åsa", "ÖBERG", "Åsa Ö"):
+        assert names("volunteers", typed) == ["Åsa Öberg"], typed
+    for typed in ("+46701740606", "0701740606", "070 174 06 06", "070-174 06 06", "174 06 06"):
+        assert names("newcomers", typed) == ["Amal Hassan"], typed
+
+
+@pytest.mark.parametrize("query", ["q=%00", "language=%00", "municipality=%00", "status=%00x",
+                                   "q=%01%1f", "page=1&kind=x", "page=1&_method=POST", "_anchor=x&page=2"])
+def test_odd_query_arguments_never_break_a_list(app, client: FlaskClient, session: Session, nykoping,
+                                                query: str) -> None:
+    app.config["PAGE_SIZE"] = 2
+    make_coordinator(session, nykoping)
+    for n in range(5):
+        make_volunteer(session, name=f"Person {n}")
+    login(client)
+    response = client.get(f"/coordinator/volunteers?{query}")
+    assert response.status_code == 200
+    links = [a["href"] for a in page(response.data).select("nav.pagination a")]
+    assert links and all(link.startswith("/coordinator/volunteers?") and "#" not in link for link in links)
+    assert not any("kind=" in link or "_method" in link for link in links)
+
+
+def test_page_links_keep_the_filter(app, client: FlaskClient, session: Session, nykoping) -> None:
+    app.config["PAGE_SIZE"] = 2
+    make_coordinator(session, nykoping)
+    for n in range(5):
+        make_volunteer(session, name=f"Person {n}")
+    login(client)
+    soup = page(client.get("/coordinator/volunteers?q=Person&status=active").data)
+    [following] = soup.select("nav.pagination a[rel=next]")
+    assert following["href"] == "/coordinator/volunteers?page=2&q=Person&status=active"

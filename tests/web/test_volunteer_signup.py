@@ -211,3 +211,19 @@ def test_a_level_that_is_not_on_the_list_is_refused_not_a_crash(client: FlaskCli
     assert response.status_code == 400
     assert "Välj hur bra du talar varje språk" in response.get_data(as_text=True)
     assert count(session) == 0
+
+
+@pytest.mark.parametrize("name", ["Karin\r\n\r\nVisit https://evil.example/ to confirm", "Karin\tJohansson",
+                                  "Karin\u2028Johansson"])
+def test_a_name_on_several_lines_is_refused_so_it_cannot_write_into_our_mail(
+    client: FlaskClient, session: Session, organisation, outbox, name: str
+) -> None:
+    response = submit(client, URL, answers(client, name=name))
+    assert response.status_code == 400
+    assert ("#name", ) == tuple(href for _, href in error_summary(page(response.data)))
+    assert count(session) == 0 and mails(outbox) == []
+
+
+def test_notes_may_have_several_lines(client: FlaskClient, session: Session, organisation) -> None:
+    assert submit(client, URL, answers(client, notes="Jag har en hund.\r\nHon heter Smilla.")).status_code == 302
+    assert session.scalar(select(Volunteer)).notes == "Jag har en hund.\r\nHon heter Smilla."

@@ -91,23 +91,13 @@ def dashboard() -> str:
     )
 
 
-def _filter_from_request() -> PersonFilter:
-    args = request.args
-    return PersonFilter(
-        q=args.get("q", "")[:100],
-        municipality=args.get("municipality", "")[:4],
-        language=args.get("language", "")[:12],
-        status=args.get("status", "")[:20],
-    )
-
-
 @bp.get("/<any(volunteers, newcomers):kind>")
 @coordinator_required
 def people(kind: str) -> str:
     """List the organisation's volunteers or newcomers, with search and filters."""
     session = db.session()
     organisation_id = current_user.organisation_id
-    flt = _filter_from_request()
+    flt = PersonFilter.from_args(request.args)
     page = list_people(
         session, KINDS[kind], organisation_id, flt,
         page=request.args.get("page", 1, type=int) or 1,
