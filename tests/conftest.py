@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from models import Base
 from models.migrate import upgrade
@@ -117,11 +117,21 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def session(app: Flask) -> Iterator[Session]:
-    """Return a database session inside an app context."""
-    from web import db
+    """Return a database session of the test's own.
 
-    with app.app_context():
-        yield db.session()
+    No app context stays pushed, so every request of the test client runs in a
+    context of its own, with its own session and `g`, as it does in production.
+    Reading expires what the session holds, so the test sees what requests wrote.
+    """
+    db_session = app.extensions["kompis.sessionmaker"]()
+    event.listen(db_session, "do_orm_execute", _see_other_sessions_writes)
+    yield db_session
+    db_session.close()
+
+
+def _see_other_sessions_writes(state: ORMExecuteState) -> None:
+    if state.is_select:
+        state.update_execution_options(populate_existing=True)
 
 
 @pytest.fixture

@@ -145,13 +145,20 @@ def test_activate_a_pending_newcomer(client: FlaskClient, session: Session, nyko
     assert session.get(Newcomer, newcomer.id).status == PersonStatus.ACTIVE
 
 
-def test_logout_ends_the_session(client: FlaskClient, session: Session, nykoping) -> None:
+def test_logout_ends_the_session(app, client: FlaskClient, session: Session, nykoping) -> None:
     make_coordinator(session, nykoping)
     login(client)
     soup = page(client.get("/coordinator/").data)
     token = soup.find("form", action="/coordinator/logout").find("input", attrs={"name": "csrf_token"})["value"]
+    replayed = app.test_client()
+    for cookie in ("kompis_session", "remember_token"):
+        if copy := client.get_cookie(cookie, domain="kompis.test"):
+            replayed.set_cookie(cookie, copy.value, domain="kompis.test")
+    assert replayed.get("/coordinator/").status_code == 200
+
     client.post("/coordinator/logout", data={"csrf_token": token})
     assert client.get("/coordinator/").status_code == 302
+    assert replayed.get("/coordinator/").status_code == 302  # a copied cookie is dead too
 
 
 @pytest.mark.parametrize(

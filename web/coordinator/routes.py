@@ -19,6 +19,7 @@ from .. import audit, db
 from ..auth import authenticate
 from ..choices import language_choices, language_codes, place_choices
 from ..extensions import limiter
+from ..links import new_nonce
 from ..newcomer.forms import AssistedNewcomerForm
 from ..newcomer.routes import prepare_request_form, save_request
 from ..people import PersonFilter, get_person, list_people, status_counts
@@ -73,7 +74,10 @@ def login() -> Response | str | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
-    """Log the coordinator out."""
+    """Log the coordinator out, and end every session of theirs: a copied cookie stops working too."""
+    if current_user.is_authenticated:
+        current_user.session_nonce = new_nonce()
+        db.session().commit()
     logout_user()
     return redirect(url_for("public.landing"))
 
