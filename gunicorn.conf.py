@@ -2,6 +2,9 @@
 
 import multiprocessing
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 bind = os.environ.get("BIND", "0.0.0.0:" + os.environ.get("PORT", "8000"))
 # Two workers per core, plus one: the app mostly waits on the database.
@@ -18,3 +21,15 @@ errorlog = "-"
 # Leave out query strings: search terms may hold names.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(D)sµs'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+class RedactingLogger(Logger):
+    """The access log, without the tokens of e-mailed links: a token opens someone's confirmation."""
+
+    def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = re.sub(r"(/confirm/)[^/?]+", r"\1[token]", atoms["U"])
+        return atoms
+
+
+logger_class = RedactingLogger

@@ -106,3 +106,10 @@ def wait_for_json(url: str, *, seconds: float) -> object:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_seed_demo_refuses_a_production_database(app: Flask, session: Session) -> None:
+    app.config["TESTING"] = False
+    result = invoke(app, "seed-demo", "--per-area", "1")
+    assert result.exit_code != 0 and "published password" in result.output
+    assert session.scalar(select(func.count()).select_from(Coordinator)) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,6 +20,9 @@ def init_app(app: Flask) -> None:
     """Tell Flask-Login how to find a coordinator and where to log in."""
     login_manager.init_app(app)
     login_manager.login_view = "coordinator.login"
+    login_manager.login_message = _l("Log in to see this page.")
+    # Flask-Login flashes the message as it is; str() translates it in the visitor's language.
+    login_manager.localize_callback = str
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_coordinator)

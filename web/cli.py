@@ -81,11 +81,18 @@ def db_upgrade() -> None:
 @click.option("--per-area", type=int, default=60, show_default=True,
               help="Volunteers (and as many newcomers) per municipality.")
 @click.option("--seed", type=int, default=2026, show_default=True)
+@click.option("--force", is_flag=True, help="Load it outside local use too (a demo server).")
 @with_appcontext
-def seed_demo_command(if_empty: bool, per_area: int, seed: int) -> None:
+def seed_demo_command(if_empty: bool, per_area: int, seed: int, force: bool) -> None:
     """Load a demo pool of volunteers and newcomers, with a coordinator per organisation."""
     from .demo import seed_demo
 
+    config = current_app.config
+    if not (config["DEVELOPMENT"] or config["TESTING"] or force):
+        raise click.ClickException(
+            "the demo coordinators share a published password: load the demo pool only for local use "
+            "(KOMPIS_DEVELOPMENT=1), or on a demo server with --force"
+        )
     session = db.session()
     if if_empty and session.scalar(select(func.count()).select_from(Volunteer)):
         click.echo("The database already has people; no demo pool loaded.")

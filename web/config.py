@@ -46,7 +46,6 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_SIGNUP_PER_EMAIL": "5 per hour",
     "RATELIMIT_LOGIN_PER_IP": "30 per 10 minutes",
     "RATELIMIT_LOGIN_PER_EMAIL": "10 per 10 minutes",
-    "MATCHING_IN_PROCESS": True,
     "PAGE_SIZE": 25,
     "BABEL_DEFAULT_LOCALE": "sv",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
@@ -82,7 +81,6 @@ def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, An
                 break
     if "REDIS_URL" in found and "RATELIMIT_STORAGE_URI" not in found:
         found["RATELIMIT_STORAGE_URI"] = found["REDIS_URL"]
-        found.setdefault("MATCHING_IN_PROCESS", False)
     return found
 
 

@@ -39,7 +39,7 @@ from models import (
 from models.enums import AVAILABILITY_BITS
 
 from .config import PRIVACY_NOTICE_VERSION
-from .i18n import available_languages
+from .i18n import interface_language_for
 from .links import new_nonce
 from .passwords import hash_password
 from .person_form import DISTANCE_CHOICES
@@ -47,8 +47,8 @@ from .registration import email_key
 
 DEMO_PASSWORD = "kompis-demo-2026"  # noqa: S105 - published on purpose: demo data only
 DEMO_DOMAIN = "demo.example.org"
-# The interface languages a newcomer of an origin group most likely reads.
-_UI_LANGUAGE = {"ar": "ar", "fa_AF": "fa_AF", "fa": "fa_AF", "so": "so", "ti": "ti", "uk": "uk"}
+# Persian speakers read the Dari interface (the same written language) when there is one.
+_READS = {"fa": "fa_AF"}
 _SWEDISH_BY_LEVEL = {
     0: (SwedishLevel.NONE,),
     1: (SwedishLevel.SFI_A, SwedishLevel.SFI_B),
@@ -208,11 +208,6 @@ def _ascii(name: str) -> str:
     return "".join(c for c in name.translate(table).lower() if c.isalnum())
 
 
-def _interface_language(mother_tongue: str) -> str:
-    wanted = _UI_LANGUAGE.get(mother_tongue, "sv")
-    return wanted if wanted in available_languages() else "sv"
-
-
 def _volunteer(rng: random.Random, demo: seed_data.DemoData, vocabulary: _Vocabulary, code: str,
                counter: _Counter) -> Volunteer:
     attributes, group = _common(rng, demo, vocabulary, code, "volunteer", counter)
@@ -239,7 +234,7 @@ def _newcomer(rng: random.Random, demo: seed_data.DemoData, vocabulary: _Vocabul
     newcomer = Newcomer(**attributes, status=status, swedish_level=swedish,
                         phone=f"+4670174{rng.randint(605, 699):04d}",
                         arrival_year=rng.randint(2015, 2026), contact_language=mother,
-                        ui_language=_interface_language(mother))
+                        ui_language=interface_language_for(_READS.get(mother, mother)))
     newcomer.languages = [NewcomerLanguage(language_code=c, level=lv) for c, lv in levels.items() if lv > 0]
     newcomer.goals = rng.sample(vocabulary.goals, rng.randint(1, 3))
     return newcomer

@@ -39,6 +39,11 @@ def normalise(code: str | None) -> str | None:
     return None
 
 
+def interface_language_for(spoken: str | None, *, fallback: str = DEFAULT_LANGUAGE) -> str:
+    """Return the interface language for someone who speaks `spoken`, if Kompis has it, else `fallback`."""
+    return normalise(spoken) or fallback
+
+
 def select_locale() -> str:
     """Pick the request's language: `?lang=`, then the remembered choice, then Swedish."""
     chosen = normalise(request.args.get("lang"))
@@ -94,8 +99,15 @@ def language_url(code: str) -> str:
     return f"{request.path}?{urlencode({**args, 'lang': code}, doseq=True)}"
 
 
+def _choose_early() -> None:
+    # Flask-Babel picks the language only when a text is translated; a response that
+    # only redirects would otherwise never see `?lang=`, and not remember it.
+    get_locale()
+
+
 def init_app(app: Flask) -> None:
     """Expose language helpers to templates and remember `?lang=` choices."""
+    app.before_request(_choose_early)
     app.after_request(remember_choice)
 
     @app.context_processor

@@ -49,7 +49,8 @@ def send(message: EmailMessage) -> None:
     staff can see it and send it again.
     """
     if not current_app.config.get("MAIL_SERVER"):
-        _write_outbox(message, outbox_path())
+        path = _write_outbox(message, outbox_path())
+        log.info("mail to the outbox: %s\n%s", path, message.get_content())
         return
     try:
         _send_smtp(message)
@@ -64,7 +65,7 @@ def _send_smtp(message: EmailMessage) -> None:
     context = ssl.create_default_context()
     smtp: smtplib.SMTP
     if config["MAIL_USE_SSL"]:
-        smtp = smtplib.SMTP_SSL(config["MAIL_SERVER"], config["MAIL_PORT"], context=context)
+        smtp = smtplib.SMTP_SSL(config["MAIL_SERVER"], config["MAIL_PORT"], context=context, timeout=20)
     else:
         smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20)
     with smtp:
@@ -76,8 +77,8 @@ def _send_smtp(message: EmailMessage) -> None:
     log.info("sent mail %s", message["Message-ID"])
 
 
-def _write_outbox(message: EmailMessage, folder: Path) -> None:
+def _write_outbox(message: EmailMessage, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / (message["Message-ID"].strip("<>").replace("@", "_") + ".eml")
     path.write_bytes(bytes(message))
-    log.info("mail to the outbox: %s\n%s", path, message.get_content())
+    return path

@@ -82,14 +82,29 @@ def _fill(session: Session, person: Person, data: PersonData) -> Person:
     return person
 
 
+def _same_name(first: str, second: str) -> bool:
+    return " ".join(first.casefold().split()) == " ".join(second.casefold().split())
+
+
 def _existing(session: Session, model: type[Person], data: PersonData) -> Person | None:
+    """Return the person these answers come from again, if any.
+
+    The e-mail address is one person everywhere (a unique index holds it). A
+    newcomer asking again with the same phone and name, within the same
+    organisation, is the same newcomer too, with or without an e-mail this time.
+    """
     key = email_key(data.email)
     if key is not None:
-        return session.scalar(select(model).where(model.email_key == key))
+        found = session.scalar(select(model).where(model.email_key == key))
+        if found is not None:
+            return found
     if model is Newcomer and data.phone:
-        # Without an e-mail, the same phone and name is the same person asking again.
-        for candidate in session.scalars(select(Newcomer).where(Newcomer.phone == data.phone)):
-            if candidate.name.casefold() == data.name.casefold():
+        organisation_id = _organisation_of(session, data.place_id)
+        candidates = session.scalars(
+            select(Newcomer).where(Newcomer.phone == data.phone, Newcomer.organisation_id == organisation_id)
+        )
+        for candidate in candidates:
+            if _same_name(candidate.name, data.name):
                 return candidate  # type: ignore[return-value]
     return None
 

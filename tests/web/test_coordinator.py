@@ -7,12 +7,12 @@ from urllib.parse import quote
 import pytest
 from argon2 import PasswordHasher
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, Coordinator, Newcomer, PersonStatus
 from tests.factories import PASSWORD, make_coordinator, make_newcomer, make_organisation, make_volunteer
-from tests.web.helpers import get_form, page, place_id, submit
+from tests.web.helpers import error_summary, get_form, page, place_id, submit
 from web.passwords import needs_rehash, verify_password
 
 
@@ -257,3 +257,40 @@ def test_page_links_keep_the_filter(app, client: FlaskClient, session: Session, 
     soup = page(client.get("/coordinator/volunteers?q=Person&status=active").data)
     [following] = soup.select("nav.pagination a[rel=next]")
     assert following["href"] == "/coordinator/volunteers?page=2&q=Person&status=active"
+
+
+def test_registering_with_another_organisations_email_keeps_the_answers_and_names_nobody(
+    client: FlaskClient, session: Session, nykoping, sodertorn
+) -> None:
+    make_coordinator(session, nykoping)
+    make_newcomer(session, name="Hodan Ali", place="Haninge", email="hodan@example.org")
+    login(client)
+    url = "/coordinator/newcomers/new"
+    soup, _ = get_form(client, url)
+    response = submit(client, url, {
+        "name": "Abdi Warsame", "email": "Hodan@example.org", "phone": "", "contact_language": "so",
+        "birth_year": "1995", "place": place_id(soup, "Nyköping"), "max_distance_km": "10",
+        "swedish_level": "none", "languages-so": "4", "goals": ["work_study"], "availability": ["wed-morning"],
+        "consent": "y",
+    })
+    assert response.status_code == 400
+    soup = page(response.data)
+    assert soup.find(id="name")["value"] == "Abdi Warsame"
+    assert error_summary(soup)[0][1] == "#email"
+    assert "Hodan" not in soup.get_text()
+    assert session.scalar(select(func.count()).select_from(Newcomer)) == 1
+
+
+def test_the_login_asks_in_the_language_of_the_link(client: FlaskClient, nykoping) -> None:
+    response = client.get("/coordinator/volunteers?lang=ar", follow_redirects=True)
+    soup = page(response.data)
+    assert soup.html["lang"] == "ar"
+    notice = soup.find(class_="notice").get_text(strip=True)
+    assert any("\u0600" <= ch <= "\u06ff" for ch in notice), notice
+
+
+def test_staff_pages_are_never_cached(client: FlaskClient, session: Session, nykoping) -> None:
+    make_coordinator(session, nykoping)
+    login(client)
+    for url in ("/coordinator/", "/coordinator/volunteers", "/coordinator/login"):
+        assert client.get(url).headers["Cache-Control"] == "no-store", url

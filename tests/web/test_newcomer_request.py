@@ -79,8 +79,8 @@ def test_needs_phone_or_email(client: FlaskClient, session: Session, organisatio
 
 
 def test_email_gets_a_receipt_in_the_chosen_language(client: FlaskClient, organisation, outbox) -> None:
-    client.get("/?lang=en")
-    submit(client, URL, answers(client, phone="", email="amal@example.org"))
+    client.get("/?lang=sv")
+    submit(client, URL, answers(client, phone="", email="amal@example.org", contact_language="en"))
     [message] = mails(outbox)
     assert message["Subject"] == "We have your request for a kompis"
 
@@ -95,3 +95,29 @@ def test_swedish_is_asked_separately_not_in_the_language_list(client: FlaskClien
     soup, _ = get_form(client, URL)
     assert soup.find("select", attrs={"name": "languages-sv"}) is None
     assert soup.find("input", attrs={"name": "swedish_level", "value": "sfi_a"}) is not None
+
+
+def test_asking_again_with_an_email_added_or_spaces_changed_is_the_same_newcomer(
+    client: FlaskClient, session: Session, organisation
+) -> None:
+    assert submit(client, URL, answers(client, name="Amal Hassan", phone="0701740605")).status_code == 302
+    again = answers(client, name="amal  hassan", phone="070-174 06 05", email="amal@example.org")
+    assert submit(client, URL, again).status_code == 302
+    assert session.scalar(select(func.count()).select_from(Newcomer)) == 1
+
+
+def test_the_same_phone_and_name_in_another_municipality_is_someone_else(
+    client: FlaskClient, session: Session, organisation
+) -> None:
+    make_organisation(session, "Nyköpings kommun", municipalities=("Nyköping",))
+    assert submit(client, URL, answers(client)).status_code == 302
+    soup, _ = get_form(client, URL)
+    assert submit(client, URL, answers(client, place=place_id(soup, "Nyköping"))).status_code == 302
+    assert session.scalar(select(func.count()).select_from(Newcomer)) == 2
+
+
+def test_the_receipt_is_in_the_language_chosen_for_contact(client: FlaskClient, organisation, outbox) -> None:
+    client.get("/?lang=sv")
+    submit(client, URL, answers(client, email="amal@example.org", contact_language="ar"))
+    [message] = mails(outbox)
+    assert message["Content-Language"] == "ar"

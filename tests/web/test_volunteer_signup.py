@@ -118,8 +118,8 @@ def test_expired_link_is_refused(app, client: FlaskClient, session: Session, org
 
 def test_tampered_link_is_refused(client: FlaskClient, organisation, outbox) -> None:
     submit(client, URL, answers(client))
-    link = link_in(mails(outbox)[0])
-    assert client.get(link[:-3] + "abc").status_code == 410
+    path, _, query = link_in(mails(outbox)[0]).partition("?")
+    assert client.get(f"{path[:-3]}abc?{query}").status_code == 410
 
 
 def test_second_signup_is_recognised_not_stored(client: FlaskClient, session: Session, organisation, outbox) -> None:
@@ -227,3 +227,13 @@ def test_a_name_on_several_lines_is_refused_so_it_cannot_write_into_our_mail(
 def test_notes_may_have_several_lines(client: FlaskClient, session: Session, organisation) -> None:
     assert submit(client, URL, answers(client, notes="Jag har en hund.\r\nHon heter Smilla.")).status_code == 302
     assert session.scalar(select(Volunteer)).notes == "Jag har en hund.\r\nHon heter Smilla."
+
+
+def test_the_confirm_link_opens_in_the_language_of_the_sign_up(app, client: FlaskClient, organisation,
+                                                                outbox) -> None:
+    client.get("/?lang=ar")
+    submit(client, URL, answers(client))
+    [message] = mails(outbox)
+    elsewhere = app.test_client()  # another device, with no language remembered
+    soup = page(elsewhere.get(link_in(message)).data)
+    assert (soup.html["lang"], soup.html["dir"]) == ("ar", "rtl")

@@ -33,6 +33,13 @@ bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 KINDS: dict[str, type[Volunteer] | type[Newcomer]] = {"volunteers": Volunteer, "newcomers": Newcomer}
 
 
+@bp.after_request
+def never_cache(response: Response) -> Response:
+    """Keep pages with people's data out of every cache, the browser's back button included."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def coordinator_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Let in only a logged-in coordinator who belongs to an organisation."""
 
@@ -144,14 +151,18 @@ def register_newcomer() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         coordinator: Coordinator = current_user._get_current_object()
         outcome = save_request(form, session, registered_by=coordinator)
+        if outcome.person.organisation_id != coordinator.organisation_id:
+            # Only an e-mail address can tie the answers to another organisation's newcomer:
+            # keep what was typed and name nobody.
+            form.email.errors = [_("This e-mail address cannot be used here. Leave it empty and give a "
+                                   "phone number, or ask the newcomer for another address.")]
+            return render_template("coordinator/register_newcomer.html", form=form), 400
         if outcome.created:
             audit.record(session, coordinator, "registered", outcome.person)
             session.commit()
             flash(_("The newcomer is registered and can be matched."), "success")
         else:
             flash(_("This newcomer was already registered; nothing was changed."), "info")
-        if outcome.person.organisation_id != coordinator.organisation_id:
-            return redirect(url_for("coordinator.people", kind="newcomers"))
         return redirect(url_for("coordinator.person", kind="newcomers", person_id=outcome.person.id))
     status = 400 if request.method == "POST" else 200
     return render_template("coordinator/register_newcomer.html", form=form), status

@@ -6,12 +6,12 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from models import Newcomer, SwedishLevel
+from models import Coordinator, Newcomer, SwedishLevel
 
 from .. import db, mail
 from ..choices import goal_choices, goal_descriptions, language_choices, language_codes
 from ..extensions import limiter
-from ..i18n import current_language
+from ..i18n import current_language, interface_language_for
 from ..person_form import person_data
 from ..ratelimits import contact_from_form, no_contact_given, signup_per_email, signup_per_ip
 from ..registration import Registration, register_newcomer
@@ -32,16 +32,22 @@ def prepare_request_form(form: NewcomerForm, session: Session) -> NewcomerForm:
     return form
 
 
-def save_request(form: NewcomerForm, session: Session, **kwargs: object) -> Registration:
-    """Store the checked answers of a newcomer form."""
-    data = person_data(form, ui_language=current_language(), goals=form.goals.data)
+def save_request(form: NewcomerForm, session: Session, registered_by: Coordinator | None = None) -> Registration:
+    """Store the checked answers of a newcomer form.
+
+    The interface language kept is the one the newcomer read the form in; when
+    staff filled it in, the language chosen for contact, if Kompis speaks it.
+    """
+    contact_language = form.contact_language.data
+    reading = current_language() if registered_by is None else interface_language_for(contact_language)
+    data = person_data(form, ui_language=reading, goals=form.goals.data)
     return register_newcomer(
         session,
         data,
         swedish_level=SwedishLevel(form.swedish_level.data),
-        contact_language=form.contact_language.data,
+        contact_language=contact_language,
         arrival_year=form.arrival_year.data,
-        **kwargs,  # type: ignore[arg-type]
+        registered_by=registered_by,
     )
 
 
@@ -65,10 +71,10 @@ def request_contact() -> Response | tuple[str, int] | str:
 
 
 def send_receipt(newcomer: Newcomer) -> None:
-    """Tell a newcomer who gave an e-mail address that we have their request."""
+    """Tell a newcomer who gave an e-mail address, in the language chosen for contact, that we have it."""
     if newcomer.email:
-        message = mail.compose(newcomer.email, "newcomer_received", newcomer.ui_language,
-                               name=newcomer.name)
+        language = interface_language_for(newcomer.contact_language, fallback=newcomer.ui_language)
+        message = mail.compose(newcomer.email, "newcomer_received", language, name=newcomer.name)
         mail.send(message)
 
 

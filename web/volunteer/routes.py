@@ -56,10 +56,12 @@ def signup() -> Response | tuple[str, int] | str:
 def send_confirmation(volunteer: Volunteer) -> None:
     """E-mail the confirm link, or, to someone already confirmed, a reminder that they are."""
     if volunteer.email_confirmed_at is not None:
-        template, link = "volunteer_already_registered", external_url("public.landing")
+        template = "volunteer_already_registered"
+        link = external_url("public.landing", lang=volunteer.ui_language)
     else:
         template = "volunteer_confirm"
-        link = external_url("volunteer.confirm", token=make_link_token(CONFIRM, volunteer))
+        link = external_url("volunteer.confirm", token=make_link_token(CONFIRM, volunteer),
+                            lang=volunteer.ui_language)
     message = mail.compose(
         volunteer.email or "", template, volunteer.ui_language, name=volunteer.name, link=link
     )
