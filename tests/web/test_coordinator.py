@@ -93,12 +93,18 @@ def test_filters_and_search(client: FlaskClient, session: Session, sodertorn) ->
     assert names("status=paused") == []
 
 
-def test_pagination_is_bounded(app, client: FlaskClient, session: Session, nykoping) -> None:
+@pytest.fixture
+def five_on_pages_of_two(app, client: FlaskClient, session: Session, nykoping) -> None:
+    """Log in to a list of five volunteers shown two to a page."""
     app.config["PAGE_SIZE"] = 2
     make_coordinator(session, nykoping)
     for n in range(5):
         make_volunteer(session, name=f"Person {n}")
     login(client)
+
+
+@pytest.mark.usefixtures("five_on_pages_of_two")
+def test_pagination_is_bounded(client: FlaskClient) -> None:
     soup = page(client.get("/coordinator/volunteers?page=3").data)
     assert len(soup.select("table.people tbody tr")) == 1
     assert "Sida 3 av 3" in soup.get_text()
@@ -234,13 +240,8 @@ def test_search_finds_swedish_letters_in_any_case_and_phones_as_typed(
 
 @pytest.mark.parametrize("query", ["q=%00", "language=%00", "municipality=%00", "status=%00x",
                                    "q=%01%1f", "page=1&kind=x", "page=1&_method=POST", "_anchor=x&page=2"])
-def test_odd_query_arguments_never_break_a_list(app, client: FlaskClient, session: Session, nykoping,
-                                                query: str) -> None:
-    app.config["PAGE_SIZE"] = 2
-    make_coordinator(session, nykoping)
-    for n in range(5):
-        make_volunteer(session, name=f"Person {n}")
-    login(client)
+@pytest.mark.usefixtures("five_on_pages_of_two")
+def test_odd_query_arguments_never_break_a_list(client: FlaskClient, query: str) -> None:
     response = client.get(f"/coordinator/volunteers?{query}")
     assert response.status_code == 200
     links = [a["href"] for a in page(response.data).select("nav.pagination a")]
@@ -248,12 +249,8 @@ def test_odd_query_arguments_never_break_a_list(app, client: FlaskClient, sessio
     assert not any("kind=" in link or "_method" in link for link in links)
 
 
-def test_page_links_keep_the_filter(app, client: FlaskClient, session: Session, nykoping) -> None:
-    app.config["PAGE_SIZE"] = 2
-    make_coordinator(session, nykoping)
-    for n in range(5):
-        make_volunteer(session, name=f"Person {n}")
-    login(client)
+@pytest.mark.usefixtures("five_on_pages_of_two")
+def test_page_links_keep_the_filter(client: FlaskClient) -> None:
     soup = page(client.get("/coordinator/volunteers?q=Person&status=active").data)
     [following] = soup.select("nav.pagination a[rel=next]")
     assert following["href"] == "/coordinator/volunteers?page=2&q=Person&status=active"
