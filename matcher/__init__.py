@@ -7,12 +7,13 @@ A pure library (numpy, scipy, scikit-learn). Build two pools, call `match`:
 (Reason(kind='shared_language', component='language', values=('ar', 'sv')), ...)
 """
 
+from .candidates import best_volunteers
 from .encode import Scoring
 from .explain import slot_names
 from .match import DEFAULT_K, DENSE_MAX_PAIRS, match
 from .optimal import max_total_assignment
 from .pools import NewcomerPool, VolunteerPool
-from .records import NewcomerRecord, VolunteerRecord, availability_mask
+from .records import NewcomerRecord, VolunteerRecord, availability_mask, availability_slots
 from .result import (
     MatchResult,
     Obstacle,
@@ -47,6 +48,8 @@ __all__ = [
     "VolunteerPool",
     "VolunteerRecord",
     "availability_mask",
+    "availability_slots",
+    "best_volunteers",
     "blocking_pairs",
     "deferred_acceptance",
     "match",

@@ -24,6 +24,14 @@ def availability_mask(slots: Collection[tuple[int, int]]) -> int:
     return mask
 
 
+def availability_slots(mask: int) -> list[tuple[int, int]]:
+    """Return the ``(day, part)`` slots set in an availability mask, in week order."""
+    if not 0 <= mask < 1 << AVAILABILITY_SLOTS:
+        raise ValueError(f"an availability mask must lie in [0, {1 << AVAILABILITY_SLOTS}), got {mask}")
+    return [(day, part) for day in range(len(DAYS)) for part in range(len(DAY_PARTS))
+            if mask >> (day * len(DAY_PARTS) + part) & 1]
+
+
 @dataclass(frozen=True, kw_only=True)
 class PersonRecord:
     """What newcomers and volunteers both tell us.

@@ -10,11 +10,12 @@ from .enums import (
     LanguageLevel,
     MatchStatus,
     PersonStatus,
+    RejectReason,
     Role,
     RunStatus,
     SwedishLevel,
 )
-from .matching import Match, MatchRun
+from .matching import Match, MatchEvent, MatchRun, UnmatchedNewcomer
 from .organisation import DEFAULT_WEIGHTS, Coordinator, Organisation
 from .people import Newcomer, NewcomerLanguage, Volunteer, VolunteerLanguage
 from .vocabulary import Goal, Interest, Language, Municipality, Place
@@ -32,6 +33,7 @@ __all__ = [
     "LanguageLevel",
     "MATCH_COMPONENTS",
     "Match",
+    "MatchEvent",
     "MatchRun",
     "MatchStatus",
     "Municipality",
@@ -40,10 +42,12 @@ __all__ = [
     "OPEN_MATCH_STATUSES",
     "Organisation",
     "PersonStatus",
+    "RejectReason",
     "Place",
     "Role",
     "RunStatus",
     "SwedishLevel",
+    "UnmatchedNewcomer",
     "UTCDateTime",
     "Volunteer",
     "VolunteerLanguage",

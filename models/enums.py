@@ -35,17 +35,6 @@ class LanguageLevel(enum.IntEnum):
     NATIVE = 4
 
 
-# The matcher reads a newcomer's Swedish as one more language level.
-SWEDISH_LEVEL_AS_LANGUAGE_LEVEL = {
-    SwedishLevel.NONE: 0,
-    SwedishLevel.SFI_A: 1,
-    SwedishLevel.SFI_B: 1,
-    SwedishLevel.SFI_C: 2,
-    SwedishLevel.SFI_D: 2,
-    SwedishLevel.FLUENT: 3,
-}
-
-
 class Gender(enum.StrEnum):
     """A person's gender, as they state it; not stating it is allowed (NULL)."""
 
@@ -63,9 +52,23 @@ class MatchStatus(enum.StrEnum):
     ACTIVE = "active"
     ENDED = "ended"
     REJECTED = "rejected"
+    SUPERSEDED = "superseded"  # a later run replaced it before anyone decided
 
 
 OPEN_MATCH_STATUSES = (MatchStatus.APPROVED, MatchStatus.INTRODUCED, MatchStatus.ACTIVE)
+# A proposed or rejected pair is held once: the database refuses to propose a rejected pair again.
+HELD_PAIR_STATUSES = (MatchStatus.PROPOSED, MatchStatus.REJECTED)
+
+
+class RejectReason(enum.StrEnum):
+    """Why a coordinator turned a proposed pair down."""
+
+    LANGUAGE = "language"  # they would not understand each other well enough
+    DISTANCE = "distance"  # too far apart in practice
+    TIMES = "times"  # never free at the same times
+    ACQUAINTED = "acquainted"  # they already know each other
+    PERSONAL = "personal"  # something the coordinator knows about one of them
+    OTHER = "other"
 
 
 class RunStatus(enum.StrEnum):
@@ -75,6 +78,9 @@ class RunStatus(enum.StrEnum):
     RUNNING = "running"
     FINISHED = "finished"
     FAILED = "failed"
+
+
+UNFINISHED_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
 class Role(enum.StrEnum):
@@ -94,12 +100,6 @@ class ErasurePolicy(enum.StrEnum):
 # Components of a match score; a person may mark some as "what matters most to me".
 MATCH_COMPONENTS = ("language", "interests", "location", "availability", "goals", "age")
 
-# Weekly availability is a 21-bit mask: bit = day * 3 + part (Monday = 0, morning = 0).
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_PARTS = ("morning", "afternoon", "evening")
-AVAILABILITY_BITS = len(DAYS) * len(DAY_PARTS)
-
-
-def availability_bit(day: int, part: int) -> int:
-    """Return the mask bit of one weekly slot."""
-    return 1 << (day * len(DAY_PARTS) + part)
+# Weekly availability is stored as the matcher's mask (`matcher.records`: 7 days × 3 parts);
+# the database only bounds its width. A test keeps the two equal.
+AVAILABILITY_BITS = 21

@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import auth, db, errors, i18n, labels
 from .config import DEFAULTS, MISSING_PUBLIC_URL, MISSING_SECRET, development_secret, from_environment
 from .extensions import babel, csrf, limiter
+from .matching import words
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -35,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     labels.init_app(app)
+    words.init_app(app)
     _register_blueprints(app)
 
     from .cli import register_commands
@@ -59,7 +61,7 @@ def _settle_secrets(app: Flask, *, secure_cookies_set: bool) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .coordinator.routes import bp as coordinator_bp
+    from .coordinator import bp as coordinator_bp
     from .newcomer.routes import bp as newcomer_bp
     from .public.routes import bp as public_bp
     from .volunteer.routes import bp as volunteer_bp

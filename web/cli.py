@@ -34,7 +34,7 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the Kompis commands to the app's CLI."""
-    for command in (serve, database, seed_demo_command, create_coordinator_command, translate, worker):
+    for command in (serve, database, seed_demo_command, create_coordinator_command, translate, worker, match):
         app.cli.add_command(command)
 
 
@@ -167,9 +167,60 @@ def translate_compile() -> None:
 
 
 @click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
-def worker() -> None:
+def worker(burst: bool) -> None:
     """Run an RQ worker for matching runs (needs REDIS_URL)."""
     from .jobs import run_worker
 
-    run_worker()
+    run_worker(burst=burst)
+
+
+@click.command("match")
+@click.argument("organisation_name", metavar="ORG")
+@click.option("--mode", type=click.Choice(["stable", "optimal"]), default="stable", show_default=True,
+              help="stable: nobody would both rather be with someone else; optimal: the largest total score.")
+@click.option("--max-distance", "max_distance_km", type=click.IntRange(1, 500),
+              help="Propose nobody further apart than this many km (default: each person's own limit).")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's report as JSON.")
+@with_appcontext
+def match(organisation_name: str, mode: str, max_distance_km: int | None, as_json: bool) -> None:
+    """Run matching for an organisation now, as the dashboard does, and print its report."""
+    import json
+
+    from .matching.dispatch import notice_dead_runs
+    from .matching.runs import RunRefused, create_run, execute_run
+
+    session = db.session()
+    organisation = session.scalar(select(Organisation).where(Organisation.name == organisation_name))
+    if organisation is None:
+        names = ", ".join(session.scalars(select(Organisation.name).order_by(Organisation.name)))
+        raise click.ClickException(f"no organisation is called {organisation_name!r}; there are: "
+                                   f"{names or 'none yet (kompis create-organisation makes one)'}")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    notice_dead_runs(app, session, organisation.id)
+    try:
+        run = create_run(session, organisation, started_by=None, mode=mode, max_distance_km=max_distance_km)
+    except RunRefused as refused:
+        raise click.ClickException(f"run {refused.running.id} of {organisation.name} is still "
+                                   f"{refused.running.status.value}; wait until it has finished") from refused
+    run = execute_run(session, run.id, heartbeat_seconds=app.config["RUN_HEARTBEAT_SECONDS"])
+    report = {"run": run.id, "organisation": organisation.name, "status": run.status.value,
+              "mode": mode, "counts": run.counts, "totals": run.totals, "timings": run.timings,
+              "error": run.error}
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        counts = run.counts
+        click.echo(f"Run {run.id} for {organisation.name}: {run.status.value}.")
+        if run.status.value == "finished":
+            click.echo(f"  {counts.get('newcomers', 0)} newcomers waiting, {counts.get('volunteers', 0)} volunteers "
+                       f"with {counts.get('free_seats', 0)} free seats, {counts.get('candidates', 0)} candidate pairs.")
+            click.echo(f"  {counts.get('proposals', 0)} pairs proposed, {counts.get('unmatched', 0)} newcomers "
+                       f"without a proposal, in {run.timings.get('total', 0):.1f} s.")
+            if not counts.get("newcomers"):
+                click.echo("  Nobody to match: no active newcomer is waiting.")
+            elif not counts.get("free_seats"):
+                click.echo("  Nobody to match: no active volunteer has a free seat.")
+    if run.status.value == "failed":
+        raise SystemExit(1)

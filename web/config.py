@@ -47,6 +47,10 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_LOGIN_PER_IP": "30 per 10 minutes",
     "RATELIMIT_LOGIN_PER_EMAIL": "10 per 10 minutes",
     "PAGE_SIZE": 25,
+    "PROPOSALS_PAGE_SIZE": 20,
+    # A running run writes a heartbeat this often; one silent for RUN_STALE_SECONDS lost its worker.
+    "RUN_HEARTBEAT_SECONDS": 5,
+    "RUN_STALE_SECONDS": 60,
     "BABEL_DEFAULT_LOCALE": "sv",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
 }
@@ -59,6 +63,8 @@ _ENV_TYPES: dict[str, type] = {
     "DEVELOPMENT": bool,
     "SESSION_COOKIE_SECURE": bool,
     "RATELIMIT_ENABLED": bool,
+    "RUN_HEARTBEAT_SECONDS": int,
+    "RUN_STALE_SECONDS": int,
 }
 
 

@@ -15,7 +15,9 @@ from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
-from models.enums import DAY_PARTS, DAYS, LanguageLevel
+import matcher
+from matcher.records import DAY_PARTS, DAYS
+from models.enums import LanguageLevel
 
 # Characters no person types into a name or a note; PostgreSQL refuses NUL outright.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -175,22 +177,17 @@ AVAILABILITY_CHOICES = [
 
 
 def availability_mask(slots: Iterable[str]) -> int:
-    """Return the 21-bit mask of the ticked `day-part` slots."""
-    mask = 0
+    """Return the matcher's weekly mask of the ticked `day-part` slots."""
+    pairs = []
     for slot in slots:
         day, _, part = slot.partition("-")
-        mask |= 1 << (DAYS.index(day) * len(DAY_PARTS) + DAY_PARTS.index(part))
-    return mask
+        pairs.append((DAYS.index(day), DAY_PARTS.index(part)))
+    return matcher.availability_mask(pairs)
 
 
 def availability_slots(mask: int) -> list[str]:
-    """Return the `day-part` slots set in a mask."""
-    return [
-        f"{day}-{part}"
-        for d, day in enumerate(DAYS)
-        for p, part in enumerate(DAY_PARTS)
-        if mask & (1 << (d * len(DAY_PARTS) + p))
-    ]
+    """Return the `day-part` slots set in a weekly mask."""
+    return [f"{DAYS[day]}-{DAY_PARTS[part]}" for day, part in matcher.availability_slots(mask)]
 
 
 LEVEL_CHOICES = [level.value for level in LanguageLevel]

@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from models.enums import DAY_PARTS, DAYS
+from matcher.records import DAY_PARTS, DAYS
 
 from .fields import availability_slots
 from .i18n import language_name

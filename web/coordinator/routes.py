@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -20,37 +17,17 @@ from ..auth import authenticate
 from ..choices import language_choices, language_codes, place_choices
 from ..extensions import limiter
 from ..links import new_nonce
+from ..matching.queries import last_run, match_counts, waiting
 from ..newcomer.forms import AssistedNewcomerForm
 from ..newcomer.routes import prepare_request_form, save_request
 from ..people import PersonFilter, get_person, list_people, status_counts
 from ..ratelimits import contact_from_form, login_per_email, login_per_ip, no_contact_given
 from ..registration import activate_newcomer
 from ..views import form_checks_csrf
+from .access import bp, coordinator_required
 from .forms import ActionForm, LoginForm
 
-bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
-
 KINDS: dict[str, type[Volunteer] | type[Newcomer]] = {"volunteers": Volunteer, "newcomers": Newcomer}
-
-
-@bp.after_request
-def never_cache(response: Response) -> Response:
-    """Keep pages with people's data out of every cache, the browser's back button included."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def coordinator_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Let in only a logged-in coordinator who belongs to an organisation."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if current_user.organisation_id is None:
-            return render_template("coordinator/no_organisation.html"), 403
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _safe_next(target: str | None) -> str:
@@ -99,6 +76,9 @@ def dashboard() -> str:
         "coordinator/dashboard.html",
         volunteer_counts=status_counts(session, Volunteer, organisation_id),
         newcomer_counts=status_counts(session, Newcomer, organisation_id),
+        waiting=waiting(session, organisation_id),
+        undecided=match_counts(session, organisation_id)["proposed"],
+        last_run=last_run(session, organisation_id),
     )
 
 

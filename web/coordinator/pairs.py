@@ -1,0 +1,189 @@
+"""The coordinator's pairs: proposals to decide on, every pair by status, one pair's page, manual matching."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from models import Coordinator, MatchStatus, Municipality, Newcomer, RejectReason, Volunteer
+
+from .. import db
+from ..matching.candidates import candidates_for
+from ..matching.decisions import DecisionRefused, Outcome, approve_match, propose_by_hand, reject_match
+from ..matching.queries import get_match, matches_page, proposals_page, vocabulary
+from ..matching.words import COMPONENT_EXPLANATIONS, COMPONENT_NAMES, REJECT_LABELS, reasons_text
+from ..people import get_person
+from .access import bp, coordinator_required
+from .forms import ActionForm, BulkDecisionForm, RejectForm
+from .redirects import see_other
+
+
+def _coordinator() -> Coordinator:
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def _words() -> dict[str, Any]:
+    interests, goals = vocabulary(db.session())
+    return {"reasons_text": lambda reasons: reasons_text(reasons, interests, goals),
+            "component_names": COMPONENT_NAMES, "component_explanations": COMPONENT_EXPLANATIONS,
+            "reject_labels": {r.value: label for r, label in REJECT_LABELS.items()}}
+
+
+def _municipality_arg() -> str:
+    return request.args.get("municipality", "")[:4]
+
+
+def _proposals_page(form: BulkDecisionForm, status: int = 200) -> tuple[str, int]:
+    session = db.session()
+    organisation_id = current_user.organisation_id
+    municipality = _municipality_arg()
+    page = proposals_page(session, organisation_id, municipality=municipality,
+                          page=request.args.get("page", 1, type=int) or 1,
+                          size=current_app.config["PROPOSALS_PAGE_SIZE"])
+    form.pairs.choices = [(m.id, str(m.id)) for m in page.items]
+    municipalities = session.scalars(select(Municipality).where(Municipality.organisation_id == organisation_id)
+                                     .order_by(Municipality.name))
+    return render_template("coordinator/proposals.html", page=page, form=form, municipality=municipality,
+                           municipalities=list(municipalities), **_words()), status
+
+
+@bp.get("/proposals")
+@coordinator_required
+def proposals() -> tuple[str, int]:
+    """List the undecided proposals with their reasons, a page at a time."""
+    return _proposals_page(BulkDecisionForm(formdata=None))
+
+
+@bp.post("/proposals")
+@coordinator_required
+def decide_proposals() -> Response | tuple[str, int]:
+    """Approve or reject the chosen proposals, each on its own, and report which went through."""
+    form = BulkDecisionForm()
+    form.pairs.choices = [(int(v), v) for v in request.form.getlist("pairs") if v.isdigit()]
+    if not form.validate_on_submit():
+        return _proposals_page(form, 400)
+    session = db.session()
+    done, refused = [], []
+    for match_id in form.pairs.data:
+        match = get_match(session, match_id, current_user.organisation_id)
+        label = _("%(newcomer)s and %(volunteer)s", newcomer=match.newcomer.name, volunteer=match.volunteer.name)
+        try:
+            if form.decision.data == "approve":
+                approve_match(session, match, _coordinator())
+            else:
+                reject_match(session, match, _coordinator(), reason=RejectReason(form.reason.data),
+                             note=form.note.data or "")
+            done.append(label)
+        except DecisionRefused as refusal:
+            refused.append(f"{label}: {refusal.message}")
+    if done:
+        verb = _("Approved") if form.decision.data == "approve" else _("Rejected")
+        flash(f"{verb}: " + "; ".join(done), "success")
+    for line in refused:
+        flash(_("Not done: %(what)s", what=line), "error")
+    return see_other("coordinator.proposals", **({"municipality": _municipality_arg()} if _municipality_arg()
+                                                  else {}))
+
+
+@bp.get("/matches")
+@coordinator_required
+def matches() -> str:
+    """List every pair of the organisation, by status."""
+    status = request.args.get("status", "")[:20]
+    page = matches_page(db.session(), current_user.organisation_id, status=status,
+                        page=request.args.get("page", 1, type=int) or 1, size=current_app.config["PAGE_SIZE"])
+    return render_template("coordinator/matches.html", page=page, status=status, statuses=list(MatchStatus))
+
+
+def _pair_page(match_id: int, *, status: int = 200, refusal: str | None = None,
+               reject_form: RejectForm | None = None) -> tuple[str, int]:
+    session = db.session()
+    match = get_match(session, match_id, current_user.organisation_id)
+    return render_template("coordinator/match.html", match=match, refusal=refusal, action_form=ActionForm(),
+                           reject_form=reject_form or RejectForm(formdata=None), **_words()), status
+
+
+@bp.get("/matches/<int:match_id>")
+@coordinator_required
+def match(match_id: int) -> tuple[str, int]:
+    """Show one pair: both people, the score and its parts, the reasons, and its history."""
+    return _pair_page(match_id)
+
+
+@bp.post("/matches/<int:match_id>/approve")
+@coordinator_required
+def approve(match_id: int) -> Response | tuple[str, int]:
+    """Approve a proposed pair; 409 with the reason when the rules refuse."""
+    session = db.session()
+    found = get_match(session, match_id, current_user.organisation_id)
+    if not ActionForm().validate_on_submit():
+        return _pair_page(match_id, status=400)
+    try:
+        decision = approve_match(session, found, _coordinator())
+    except DecisionRefused as refusal:
+        return _pair_page(match_id, status=409, refusal=refusal.message)
+    flash(_("The pair is approved.") if decision.outcome == Outcome.DONE else _("The pair was approved already."),
+          "success")
+    return see_other("coordinator.match", match_id=match_id)
+
+
+@bp.post("/matches/<int:match_id>/reject")
+@coordinator_required
+def reject(match_id: int) -> Response | tuple[str, int]:
+    """Reject a proposed pair with a reason; it is never proposed again."""
+    session = db.session()
+    found = get_match(session, match_id, current_user.organisation_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return _pair_page(match_id, status=400, reject_form=form)
+    try:
+        decision = reject_match(session, found, _coordinator(), reason=RejectReason(form.reason.data),
+                                note=form.note.data or "")
+    except DecisionRefused as refusal:
+        return _pair_page(match_id, status=409, refusal=refusal.message)
+    flash(_("The pair is rejected and will not be proposed again.") if decision.outcome == Outcome.DONE
+          else _("The pair was rejected already."), "success")
+    return see_other("coordinator.match", match_id=match_id)
+
+
+@bp.get("/newcomers/<int:person_id>/candidates")
+@coordinator_required
+def candidates(person_id: int) -> str:
+    """Show the ten best acceptable volunteers with free seats for one newcomer."""
+    session = db.session()
+    newcomer = get_person(session, Newcomer, person_id, current_user.organisation_id)
+    found = candidates_for(session, newcomer)
+    return render_template("coordinator/candidates.html", newcomer=newcomer, found=found,
+                           action_form=ActionForm(), **_words())
+
+
+@bp.post("/newcomers/<int:person_id>/candidates/<int:volunteer_id>")
+@coordinator_required
+def propose(person_id: int, volunteer_id: int) -> Response | tuple[str, int]:
+    """Propose one volunteer to a newcomer by hand."""
+    session = db.session()
+    newcomer = get_person(session, Newcomer, person_id, current_user.organisation_id)
+    volunteer = get_person(session, Volunteer, volunteer_id, current_user.organisation_id)
+    if not ActionForm().validate_on_submit():
+        return render_template("coordinator/candidates.html", newcomer=newcomer,
+                               found=candidates_for(session, newcomer), action_form=ActionForm(), **_words()), 400
+    proposal = next((p for p in candidates_for(session, newcomer).proposals if p.volunteer_id == volunteer.id), None)
+    if proposal is None:
+        found = candidates_for(session, newcomer)
+        return render_template("coordinator/candidates.html", newcomer=newcomer, found=found,
+                               action_form=ActionForm(), refusal=_("This volunteer is no longer among the "
+                                                                   "acceptable volunteers with a free seat."),
+                               **_words()), 409
+    try:
+        created = propose_by_hand(session, newcomer, volunteer, _coordinator(), proposal)
+    except DecisionRefused as refusal:
+        return render_template("coordinator/candidates.html", newcomer=newcomer,
+                               found=candidates_for(session, newcomer), action_form=ActionForm(),
+                               refusal=refusal.message, **_words()), 409
+    flash(_("The pair is proposed. Approve it when you are ready."), "success")
+    return see_other("coordinator.match", match_id=created.id)

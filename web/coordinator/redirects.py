@@ -1,0 +1,11 @@
+"""Answers after a state change: 303 See Other, so the browser fetches the next page with GET."""
+
+from __future__ import annotations
+
+from flask import redirect, url_for
+from werkzeug.wrappers import Response
+
+
+def see_other(endpoint: str, **values: object) -> Response:
+    """Answer 303 to ``endpoint``."""
+    return redirect(url_for(endpoint, **values), code=303)

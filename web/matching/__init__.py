@@ -1,0 +1,1 @@
+"""The coordinator's matching: pools from the database, runs, proposals and decisions."""
