@@ -7,15 +7,14 @@ from collections.abc import Iterable
 
 import click
 from flask import Flask, current_app, has_app_context
+from redis import Redis
 
 QUEUE_NAME = "kompis"
 # A national run takes a few minutes; a run past this is stopped by RQ and shows as failed.
 RUN_TIMEOUT_SECONDS = 3600
 
 
-def _redis(url: str):  # type: ignore[no-untyped-def]
-    from redis import Redis
-
+def _redis(url: str) -> Redis:
     return Redis.from_url(url)
 
 

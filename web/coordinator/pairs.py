@@ -24,7 +24,7 @@ from .redirects import see_other
 
 
 def _coordinator() -> Coordinator:
-    return current_user._get_current_object()  # type: ignore[no-any-return]
+    return current_user._get_current_object()
 
 
 def _words() -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 from matcher import NewcomerPool, NewcomerRecord, VolunteerPool, VolunteerRecord
 from models import (
@@ -70,8 +71,9 @@ def _person_columns(model: type[Volunteer] | type[Newcomer]) -> list[Any]:
             model.max_distance_km, model.what_matters, model.status, Place.latitude, Place.longitude]
 
 
-def _grouped(session: Session, query: Select[Any]) -> dict[int, list[Any]]:
+def _grouped(session: Session, query: Executable) -> dict[int, list[Any]]:
     out: dict[int, list[Any]] = defaultdict(list)
+    more: list[Any]
     for owner, value, *more in session.execute(query):
         out[owner].append((value, *more) if more else value)
     return out

@@ -176,7 +176,7 @@ def execute_run(session: Session, run_id: int, *, heartbeat_seconds: float = 5.0
         log.exception("matching run %s failed", run_id)
         _mark_failed(engine, run_id, f"{type(error).__name__}: {error}")
         session.expire_all()
-        run = session.get(MatchRun, run_id)  # type: ignore[assignment]
+        run = session.get(MatchRun, run_id)
         assert run is not None
     return run
 
@@ -235,8 +235,8 @@ def store_result(session: Session, run: MatchRun, pools: Pools, result: matcher.
     session.execute(update(Match).where(Match.organisation_id == organisation_id,
                                         Match.status == MatchStatus.PROPOSED)
                     .values(status=MatchStatus.SUPERSEDED, updated_at=now_utc()))
-    rejected = set(session.execute(select(Match.newcomer_id, Match.volunteer_id).where(
-        Match.organisation_id == organisation_id, Match.status == MatchStatus.REJECTED)).tuples())
+    rejected = {(n, v) for n, v in session.execute(select(Match.newcomer_id, Match.volunteer_id).where(
+        Match.organisation_id == organisation_id, Match.status == MatchStatus.REJECTED))}
     taken = set(session.scalars(select(Match.newcomer_id).where(
         Match.organisation_id == organisation_id, Match.status.in_(OPEN_MATCH_STATUSES))))
     rows = [_proposal_row(run, p) for p in result.proposals

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from babel.lists import format_list
 from flask import Flask
@@ -73,7 +73,7 @@ GROUP_SLOT_LABELS = {
 }
 
 
-def listing(items: Iterable[str], *, style: str = "standard") -> str:
+def listing(items: Iterable[str], *, style: Literal["standard", "or"] = "standard") -> str:
     """Join words as the reader's language does ("a, b and c"; Arabic uses "،")."""
     return format_list(list(items), style=style, locale=str(get_locale() or "sv"))
 
