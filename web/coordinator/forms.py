@@ -34,7 +34,7 @@ class ActionForm(KompisForm):
 
 
 RUN_DISTANCES = (5, 10, 20, 30, 50)
-WEIGHT_LEVELS = {0: _l("Not at all"), 1: _l("A little"), 2: _l("Some"), 3: _l("Much"), 4: _l("Very much")}
+WEIGHT_LEVELS = {0: _l("Does not count"), 1: _l("A little"), 2: _l("Some"), 3: _l("Much"), 4: _l("Very much")}
 
 
 class RunForm(KompisForm):

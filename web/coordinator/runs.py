@@ -51,7 +51,7 @@ def start_run() -> Response | tuple[str, int]:
         return _runs_page(form, 409, _("Run %(id)s is still %(status)s. Wait until it has finished, then start "
                                        "a new one.", id=refused.running.id,
                                        status=_("waiting") if refused.running.status == RunStatus.QUEUED
-                                       else _("running")))
+                                       else _("in progress")))
     return see_other("coordinator.run", run_id=run.id)
 
 

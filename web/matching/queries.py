@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from flask import abort
@@ -141,19 +141,19 @@ class Waiting:
     """Newcomers waiting for a kompis, and for how long."""
 
     count: int
-    median_days: float | None
-    longest_days: float | None
+    median: timedelta | None
+    longest: timedelta | None
 
 
 def waiting(session: Session, organisation_id: int, *, now: datetime | None = None) -> Waiting:
-    """Return how many active newcomers wait without a kompis, and the median and longest wait in days."""
+    """Return how many active newcomers wait without a kompis, and the median and longest wait."""
     ids = waiting_newcomers(organisation_id).order_by(None).subquery()
     asked = list(session.scalars(select(Newcomer.created_at).join(ids, ids.c.id == Newcomer.id)))
     if not asked:
         return Waiting(0, None, None)
     now = now or now_utc()
-    days = [(now - at).total_seconds() / 86400 for at in asked]
-    return Waiting(len(days), statistics.median(days), max(days))
+    waits = [now - at for at in asked]
+    return Waiting(len(waits), timedelta(seconds=statistics.median(w.total_seconds() for w in waits)), max(waits))
 
 
 def vocabulary(session: Session) -> tuple[dict[str, str], dict[str, str]]:

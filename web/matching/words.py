@@ -165,7 +165,7 @@ def run_error_text(error: str) -> str:
              "The error was: %(error)s", error=error)
 
 
-RUN_STATUS_LABELS = {"queued": _l("Waiting"), "running": _l("Running"), "finished": _l("Finished"),
+RUN_STATUS_LABELS = {"queued": _l("Waiting"), "running": _l("In progress"), "finished": _l("Finished"),
                      "failed": _l("Failed")}
 MATCH_STATUS_LABELS = {
     "proposed": _l("Proposed"), "approved": _l("Approved"), "introduced": _l("Introduced"),
