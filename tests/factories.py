@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -112,3 +112,45 @@ def make_newcomer(session: Session, *, name: str = "Amal Hassan", phone: str | N
     session.add(newcomer)
     session.commit()
     return newcomer
+
+
+BULK_LANGUAGES = ("ar", "fa_AF", "ti", "so", "uk", "en", "ku")
+
+
+def bulk_people(session: Session, organisation: Organisation, *, volunteers: int, newcomers: int,
+                municipality_name: str = "Nyköping", seed: int = 7) -> None:
+    """Insert many active volunteers and newcomers at once with Core inserts (as `web.bench.fill`).
+
+    Everyone lives in a place of the municipality and shares Swedish (volunteers at level 4,
+    newcomers at SFI C, which the matcher reads as level 2), so most pairs near each other
+    are acceptable. The municipality must be served by ``organisation``.
+    """
+    import random
+
+    rng = random.Random(seed)  # noqa: S311 - invented people
+    code = municipality(session, municipality_name).code
+    places = list(session.scalars(select(Place.id).where(Place.municipality_code == code)))
+    assert places, f"no places in {municipality_name}"
+    stamp = now_utc()
+    for model, spoken, owner, count in ((Volunteer, VolunteerLanguage, "volunteer_id", volunteers),
+                                        (Newcomer, NewcomerLanguage, "newcomer_id", newcomers)):
+        kind = model.__name__.lower()
+        rows = []
+        for n in range(count):
+            email = f"bulk{n}.{kind}@example.org"
+            row = {"name": f"Bulk {kind} {n}", "email": email, "email_key": email, "phone": "+46701740605",
+                   "birth_year": rng.randint(1950, 2005), "place_id": rng.choice(places),
+                   "organisation_id": organisation.id, "availability": rng.randrange(1, 1 << 21),
+                   "status": PersonStatus.ACTIVE, "consent_version": "test", "consent_at": stamp,
+                   "link_nonce": new_nonce(), "created_at": stamp, "updated_at": stamp}
+            if model is Volunteer:
+                row["capacity"] = 1
+            else:
+                row["swedish_level"] = SwedishLevel.SFI_C
+            rows.append(row)
+        ids = session.scalars(insert(model).returning(model.id), rows).all()
+        languages = [{owner: i, "language_code": rng.choice(BULK_LANGUAGES), "level": 4} for i in ids]
+        if model is Volunteer:
+            languages += [{owner: i, "language_code": "sv", "level": 4} for i in ids]
+        session.execute(insert(spoken), languages)
+        session.commit()

@@ -74,11 +74,12 @@ def execute_run_job(run_id: int) -> str:
 
 
 def _execute(run_id: int) -> str:
-    from . import db
     from .matching.runs import execute_run
 
-    run = execute_run(db.session(), run_id, heartbeat_seconds=current_app.config["RUN_HEARTBEAT_SECONDS"])
-    return run.status.value
+    # A session of the job's own: a worker runs many jobs in one app context.
+    with current_app.extensions["kompis.sessionmaker"]() as session:
+        run = execute_run(session, run_id, heartbeat_seconds=current_app.config["RUN_HEARTBEAT_SECONDS"])
+        return run.status.value
 
 
 def start_in_process(app: Flask, run_id: int) -> threading.Thread:

@@ -102,8 +102,10 @@ def fail_stale_runs(session: Session, organisation_id: int, *, stale_after: time
     """Mark as failed the organisation's runs whose worker died; return them."""
     now = now_utc()
     failed = []
-    for run in session.scalars(select(MatchRun).where(MatchRun.organisation_id == organisation_id,
-                                                      MatchRun.status.in_(UNFINISHED_RUN_STATUSES))):
+    unfinished = select(MatchRun).where(MatchRun.organisation_id == organisation_id,
+                                        MatchRun.status.in_(UNFINISHED_RUN_STATUSES))
+    # Fresh from the database: a worker elsewhere writes these rows.
+    for run in session.scalars(unfinished.execution_options(populate_existing=True)):
         lost = run.status == RunStatus.QUEUED and run.job_id in lost_jobs
         if lost or is_stale(run, now=now, stale_after=stale_after, queued=queued):
             run.error = WORKER_STOPPED if run.status == RunStatus.RUNNING else NEVER_STARTED
