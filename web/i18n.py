@@ -16,6 +16,15 @@ LANGUAGE_COOKIE = "kompis_lang"
 MENU_ORDER = ("sv", "en", "ar", "fa_AF", "so", "ti", "uk")
 # Babel calls fa_AF "فارسی (افغانستان)"; people who speak it call it Dari.
 MENU_LABELS = {"fa_AF": "دری"}
+# Other names people or browsers use for an interface language: ISO 639-3 "prs" is Dari,
+# and Persian readers read the Dari interface (the same written language).
+ALIASES = {"prs": "fa_AF", "fa": "fa_AF"}
+# Where CLDR's name of a spoken language misleads the people who use Kompis, by interface language:
+# Swedish CLDR calls Pashto "afghanska", easily taken for Dari; Kurds name their two languages by dialect.
+LANGUAGE_NAME_OVERRIDES = {
+    "sv": {"ps": "pashto", "ku": "kurdiska (kurmanji)", "ckb": "kurdiska (sorani)"},
+    "en": {"ku": "Kurdish (Kurmanji)", "ckb": "Kurdish (Sorani)"},
+}
 TRANSLATIONS = Path(__file__).parent / "translations"
 
 
@@ -33,9 +42,25 @@ def normalise(code: str | None) -> str | None:
     if not code:
         return None
     wanted = code.strip().replace("-", "_")
+    wanted = ALIASES.get(wanted.lower(), wanted)
     for available in available_languages():
         if wanted.lower() == available.lower():
             return available
+    return None
+
+
+def from_browser(header_languages: list[tuple[str, float]]) -> str | None:
+    """Return the interface language a browser's Accept-Language asks for first, if Kompis has one.
+
+    A regional variant falls back to its language ("ar-SY" is Arabic), except that
+    "fa-AF" is Dari itself.
+    """
+    for code, quality in header_languages:
+        if quality <= 0:
+            continue
+        found = normalise(code) or normalise(code.replace("_", "-").split("-")[0])
+        if found:
+            return found
     return None
 
 
@@ -45,12 +70,13 @@ def interface_language_for(spoken: str | None, *, fallback: str = DEFAULT_LANGUA
 
 
 def select_locale() -> str:
-    """Pick the request's language: `?lang=`, then the remembered choice, then Swedish."""
+    """Pick the request's language: `?lang=`, the remembered choice, the browser's, then Swedish."""
     chosen = normalise(request.args.get("lang"))
     if chosen:
         g.language_chosen = chosen
         return chosen
-    return normalise(request.cookies.get(LANGUAGE_COOKIE)) or DEFAULT_LANGUAGE
+    return (normalise(request.cookies.get(LANGUAGE_COOKIE)) or from_browser(list(request.accept_languages))
+            or DEFAULT_LANGUAGE)
 
 
 def remember_choice(response: Response) -> Response:
@@ -88,9 +114,12 @@ def menu_label(code: str) -> str:
 
 def language_name(code: str, in_language: str | None = None) -> str:
     """Return the name of a spoken language in the interface language, from Babel."""
-    locale = Locale.parse(in_language or current_language())
-    name = locale.languages.get(code) or Locale.parse("en").languages.get(code) or code
-    return name
+    language = in_language or current_language()
+    override = LANGUAGE_NAME_OVERRIDES.get(language, {}).get(code)
+    if override:
+        return override
+    locale = Locale.parse(language)
+    return locale.languages.get(code) or Locale.parse("en").languages.get(code) or code
 
 
 def language_url(code: str) -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Literal
+
+from babel.lists import format_list
 from flask import Flask
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -9,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from matcher.records import DAY_PARTS, DAYS
 
 from .fields import availability_slots
-from .i18n import language_name
+from .i18n import current_language, language_name
 from .newcomer.forms import SWEDISH_LEVEL_LABELS
 from .person_form import COMPONENT_LABELS
 
@@ -25,6 +29,11 @@ DAY_LABELS = dict(zip(DAYS, (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("T
                              _l("Friday"), _l("Saturday"), _l("Sunday")), strict=True))
 PART_LABELS = dict(zip(DAY_PARTS, (_l("morning"), _l("afternoon"), _l("evening")), strict=True))
 GENDER_LABELS = {"female": _l("Woman"), "male": _l("Man"), "other": _l("Other")}
+
+
+def listing(items: Iterable[object], *, style: Literal["standard", "or"] = "standard") -> str:
+    """Join words as the reader's language does ("a, b och c"; Arabic joins with "،")."""
+    return format_list([str(item) for item in items], style=style, locale=current_language())
 
 
 def availability_labels(mask: int) -> list[str]:
@@ -49,3 +58,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["component_label"] = lambda c: COMPONENT_LABELS.get(c, c)
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.filters["translate"] = gettext
+    app.jinja_env.filters["listing"] = listing

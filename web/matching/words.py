@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
-from babel.lists import format_list
 from flask import Flask
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from matcher import Obstacle, ReasonKind, UnmatchedReason
 from models import Interest, Newcomer, RejectReason
 
 from ..i18n import language_name
-from ..labels import DAY_LABELS, PART_LABELS
+from ..labels import DAY_LABELS, PART_LABELS, listing
 from .runs import NEVER_STARTED, QUEUE_UNREACHABLE, WORKER_STOPPED
 
 MODE_LABELS = {
@@ -71,11 +70,6 @@ GROUP_SLOT_LABELS = {
     "weekend_afternoon": _l("weekend afternoons"),
     "weekend_evening": _l("weekend evenings"),
 }
-
-
-def listing(items: Iterable[str], *, style: Literal["standard", "or"] = "standard") -> str:
-    """Join words as the reader's language does ("a, b and c"; Arabic uses "،")."""
-    return format_list(list(items), style=style, locale=str(get_locale() or "sv"))
 
 
 def _slot(name: str) -> str:
