@@ -12,7 +12,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from models.migrate import upgrade
@@ -23,6 +23,7 @@ from web.reference_data import load_reference_data
 HERE = Path(__file__).resolve().parent
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+RUN_TIMEOUT_MS = 120_000  # how long a run of the demo pool may take
 
 
 def demo_app(folder: Path):  # type: ignore[no-untyped-def]
@@ -38,7 +39,7 @@ def demo_app(folder: Path):  # type: ignore[no-untyped-def]
 
 
 def shoot(page: Page, base: str) -> None:
-    """Save the sign-up form, the Arabic request form and a coordinator's list."""
+    """Save the sign-up form, the Arabic request form, a coordinator's list, a run's report and its proposals."""
     page.goto(f"{base}/volunteer/signup?lang=sv")
     page.screenshot(path=HERE / "signup.png")
     page.goto(f"{base}/newcomer/request?lang=ar")
@@ -49,6 +50,15 @@ def shoot(page: Page, base: str) -> None:
     page.click("main button[type=submit]")
     page.goto(f"{base}/coordinator/newcomers")
     page.screenshot(path=HERE / "newcomers.png")
+    page.goto(f"{base}/coordinator/runs")
+    page.check("input[name=mode][value=stable]")
+    page.click("main form[method=post] button[type=submit]")
+    # The run works in a thread of the server; its page reloads itself until the report shows.
+    expect(page.locator("table.counts").first).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    # Tall enough to show the comparison of stable and maximum total too.
+    page.screenshot(path=HERE / "run-report.png", full_page=True, clip={"x": 0, "y": 0, "width": 1100, "height": 1300})
+    page.goto(f"{base}/coordinator/proposals")
+    page.screenshot(path=HERE / "proposals.png")
 
 
 def main() -> None:

@@ -47,7 +47,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_LOGIN_PER_IP": "30 per 10 minutes",
     "RATELIMIT_LOGIN_PER_EMAIL": "10 per 10 minutes",
     "PAGE_SIZE": 25,
-    "PROPOSALS_PAGE_SIZE": 20,
+    "PROPOSALS_PAGE_SIZE": 10,
     # A running run writes a heartbeat this often; one silent for RUN_STALE_SECONDS lost its worker.
     "RUN_HEARTBEAT_SECONDS": 5,
     "RUN_STALE_SECONDS": 60,

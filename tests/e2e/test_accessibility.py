@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models import Match
 from tests.e2e.test_journeys import log_in
+from tests.e2e.test_matching_journey import log_in_demo, pair_ids, start_run_and_wait
 from tests.factories import make_coordinator, make_newcomer, make_organisation, make_volunteer
+from web.demo import demo_coordinator_email, seed_demo
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PUBLIC_PAGES = ["/", "/volunteer/signup", "/newcomer/request", "/coordinator/login", "/privacy", "/accessibility",
@@ -53,3 +57,34 @@ def test_staff_pages(page: Page, live_server: str, session: Session) -> None:
                  "/coordinator/newcomers/new"]:
         page.goto(f"{live_server}{path}")
         assert violations(page) == [], path
+
+
+@pytest.mark.parametrize("language", ["sv", "ar"])
+def test_matching_pages(page: Page, live_server: str, session: Session, language: str) -> None:
+    seed_demo(session, per_area=20, seed=2026)
+    log_in_demo(page, live_server, demo_coordinator_email("linkoping"))
+    run_id = start_run_and_wait(page, live_server)
+    page.goto(f"{live_server}/coordinator/proposals")
+    proposed, rejected = pair_ids(page)[:2]
+    page.goto(f"{live_server}/coordinator/matches/{rejected}")
+    page.check("input[name=reason][value=other]")
+    page.click("form[action$='/reject'] button[type=submit]")
+    newcomer_id = session.scalar(select(Match.newcomer_id).where(Match.id == rejected))
+
+    page.goto(f"{live_server}/coordinator/?lang={language}")
+    for path in ["/coordinator/runs", f"/coordinator/runs/{run_id}", "/coordinator/proposals",
+                 f"/coordinator/matches/{proposed}", f"/coordinator/matches/{rejected}", "/coordinator/matches",
+                 "/coordinator/matches?status=rejected", f"/coordinator/newcomers/{newcomer_id}/candidates",
+                 "/coordinator/weights"]:
+        page.goto(f"{live_server}{path}")
+        assert violations(page) == [], path
+    # The page a refused decision shows, and the weights tried out.
+    page.goto(f"{live_server}/coordinator/proposals")
+    page.click("main form[method=post] button[type=submit]")
+    assert page.locator(".error-summary").count() == 1
+    assert violations(page) == [], "refused bulk decision"
+    page.click(".error-summary a[href='#pairs']")
+    expect(page.locator("#pairs")).to_be_focused()  # the top of the list, not the middle of a long fieldset
+    page.goto(f"{live_server}/coordinator/weights")
+    page.click("button[value=preview]")
+    assert violations(page) == [], "weights tried"

@@ -70,6 +70,8 @@ class RejectForm(KompisForm):
 class BulkDecisionForm(RejectForm):
     """Approve or reject many proposed pairs at once."""
 
+    page_order = ("pairs", "decision", "reason", "note")
+
     decision = RadioChoiceField(_l("What to do with the chosen pairs"),
                                 choices=options([("approve", _l("Approve")), ("reject", _l("Reject"))]),
                                 message=_l("Choose whether to approve or reject"),
