@@ -11,7 +11,7 @@ CHROMIUM ?= $(shell command -v chromium || echo /usr/bin/chromium)
 NOTO := /usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench bench-web screenshots clean
+.PHONY: run test lint bench bench-web bench-matching screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ bench: $(STAMP)
 # The coordinator's lists with 40,000 people per side, on the local PostgreSQL.
 bench-web: $(STAMP) $(CATALOGS)
 	$(BIN)/python -m web.bench
+
+# Matching runs on the local PostgreSQL: database against matcher at 10,000 per side,
+# `kompis match` on a national pool of 100,000 per side, and the proposals page.
+bench-matching: $(STAMP) $(CATALOGS)
+	$(BIN)/python -m web.bench_matching
 
 screenshots: $(STAMP) $(CATALOGS) $(CHROMIUM) $(NOTO)
 	CHROMIUM=$(CHROMIUM) $(BIN)/python docs/screenshots.py

@@ -11,7 +11,6 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,6 +37,9 @@ from .pools import Pools, load_pools
 log = logging.getLogger(__name__)
 
 MODES = ("stable", "optimal")
+# Above this many waiting newcomers a stable run leaves out the maximum-total comparison: the
+# candidate graph of a national pool is one piece, and its solve alone takes minutes.
+COMPARE_MAX_NEWCOMERS = 30_000
 # Words for why a run failed, by code; any other text is an error's own message.
 WORKER_STOPPED = "worker_stopped"
 QUEUE_UNREACHABLE = "queue_unreachable"
@@ -199,8 +201,8 @@ def _match_and_store(session: Session, run: MatchRun, progress: _Progress) -> No
         _finish_with_nobody(session, run, pools, loaded)
         return
     result = matcher.match(pools.newcomers, pools.volunteers, weights=parameters["weights"],
-                           mode=parameters["mode"], excluded=pools.excluded, compare=True,
-                           clock=progress)
+                           mode=parameters["mode"], excluded=pools.excluded,
+                           compare=len(pools.newcomers) <= COMPARE_MAX_NEWCOMERS, clock=progress)
     progress.enter("store")
     start = time.perf_counter()
     stored = store_result(session, run, pools, result)
@@ -266,11 +268,15 @@ def _proposal_row(run: MatchRun, proposal: matcher.Proposal) -> dict[str, Any]:
 
 
 def reason_data(reason: matcher.Reason) -> dict[str, Any]:
-    """Return a reason as the JSON kept with the pair."""
-    data = asdict(reason)
-    data["kind"] = reason.kind.value
-    data["values"] = list(reason.values)
-    return {key: value for key, value in data.items() if value not in (None, [])}
+    """Return a reason as the JSON kept with the pair (field by field: a national run has 300,000)."""
+    data: dict[str, Any] = {"kind": reason.kind.value, "component": reason.component}
+    if reason.values:
+        data["values"] = list(reason.values)
+    if reason.km is not None:
+        data["km"] = reason.km
+    if reason.years is not None:
+        data["years"] = reason.years
+    return data
 
 
 def _rounded(components: Mapping[str, float]) -> dict[str, float]:
