@@ -28,7 +28,11 @@ def violations(page: Page) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("language", ["sv", "ar"])
+# Every public page in all seven languages; staff pages in Swedish and Arabic.
+SEVEN = ["sv", "en", "ar", "fa_AF", "so", "ti", "uk"]
+
+
+@pytest.mark.parametrize("language", SEVEN)
 def test_public_pages(page: Page, live_server: str, session: Session, language: str) -> None:
     make_organisation(session)
     for path in PUBLIC_PAGES:
@@ -36,7 +40,7 @@ def test_public_pages(page: Page, live_server: str, session: Session, language: 
         assert violations(page) == [], path
 
 
-@pytest.mark.parametrize("language", ["sv", "ar"])
+@pytest.mark.parametrize("language", SEVEN)
 def test_refused_forms(page: Page, live_server: str, session: Session, language: str) -> None:
     make_organisation(session)
     for path in ["/volunteer/signup", "/newcomer/request", "/coordinator/login"]:
