@@ -70,3 +70,12 @@ def test_pashto_is_not_called_afghan_in_swedish(client: FlaskClient, session: Se
     submit(client, "/coordinator/login", {"email": account.email, "password": "correct horse battery staple"})
     text = page(client.get(f"/coordinator/newcomers/{newcomer.id}").data).get_text(" ")
     assert "pashto" in text and "dari" in text and "afghanska" not in text
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa_AF"])
+def test_phone_examples_keep_their_digits_in_order_in_right_to_left_text(client: FlaskClient, session: Session,
+                                                                         lang: str) -> None:
+    make_organisation(session)
+    text = page(client.get(f"/newcomer/request?lang={lang}").data).get_text()
+    # Isolated left to right (U+2066 … U+2069), the groups of "070 123 45 67" are not reversed.
+    assert "\u2066070 123 45 67\u2069" in text
