@@ -291,3 +291,18 @@ def test_staff_pages_are_never_cached(client: FlaskClient, session: Session, nyk
     login(client)
     for url in ("/coordinator/", "/coordinator/volunteers", "/coordinator/login"):
         assert client.get(url).headers["Cache-Control"] == "no-store", url
+
+
+def test_assisted_registration_speaks_to_staff_about_the_newcomer(client: FlaskClient, session: Session,
+                                                                  nykoping) -> None:
+    make_coordinator(session, nykoping)
+    login(client)
+    soup, _ = get_form(client, "/coordinator/newcomers/new?lang=en")
+    labels = {label.get_text(strip=True) for label in soup.find_all(["label", "legend"])}
+    assert {"The newcomer's full name", "Where does the newcomer live?",
+            "How much Swedish does the newcomer speak?"} <= labels
+    assert "About the newcomer" in [h.get_text(strip=True) for h in soup.find_all("h2")]
+    assert "About you" not in soup.get_text() and "Where do you live?" not in labels
+    refused = submit(client, "/coordinator/newcomers/new?lang=en", {"name": ""})
+    summary = [text for text, _ in error_summary(page(refused.data))]
+    assert "Enter the newcomer's name" in summary and "Choose the place where the newcomer lives" in summary
