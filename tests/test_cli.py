@@ -113,3 +113,26 @@ def test_seed_demo_refuses_a_production_database(app: Flask, session: Session) -
     result = invoke(app, "seed-demo", "--per-area", "1")
     assert result.exit_code != 0 and "published password" in result.output
     assert session.scalar(select(func.count()).select_from(Coordinator)) == 0
+
+
+def test_create_organisation_on_a_fresh_database(app: Flask, session: Session) -> None:
+    result = invoke(app, "create-organisation", "Kompis Södertörn", "--municipality", "Haninge",
+                    "--municipality", "nynäshamn", "--municipality", "Tyresö")
+    assert result.exit_code == 0, result.output
+    assert "Haninge, Nynäshamn, Tyresö" in result.output
+    organisation = session.scalar(select(Organisation))
+    assert sorted(m.name for m in organisation.municipalities) == ["Haninge", "Nynäshamn", "Tyresö"]
+    coordinator = invoke(app, "create-coordinator", "eva@example.org", "--org", "Kompis Södertörn",
+                         "--password-stdin", input="ett långt lösenord\n")
+    assert coordinator.exit_code == 0, coordinator.output
+
+
+def test_create_organisation_explains_mistakes(app: Flask, session: Session) -> None:
+    make_organisation(session, "Kalmar kommun – Integra", municipalities=("Kalmar",))
+    unknown = invoke(app, "create-organisation", "Kompis Öst", "--municipality", "Atlantis")
+    assert unknown.exit_code != 0 and "Atlantis" in unknown.output
+    taken = invoke(app, "create-organisation", "Kompis Öst", "--municipality", "Kalmar")
+    assert taken.exit_code != 0 and "Kalmar by Kalmar kommun – Integra" in taken.output
+    twice = invoke(app, "create-organisation", "Kalmar kommun – Integra", "--municipality", "Nybro")
+    assert twice.exit_code != 0 and "already an organisation" in twice.output
+    assert session.scalar(select(func.count()).select_from(Organisation)) == 1

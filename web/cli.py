@@ -34,7 +34,8 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the Kompis commands to the app's CLI."""
-    for command in (serve, database, seed_demo_command, create_coordinator_command, translate, worker, match):
+    for command in (serve, database, seed_demo_command, create_organisation_command, create_coordinator_command,
+                    translate, worker, match):
         app.cli.add_command(command)
 
 
@@ -102,6 +103,23 @@ def seed_demo_command(if_empty: bool, per_area: int, seed: int, force: bool) -> 
         f"Loaded {summary['volunteers']} volunteers and {summary['newcomers']} newcomers "
         f"in {summary['organisations']} organisations."
     )
+
+
+@click.command("create-organisation")
+@click.argument("name")
+@click.option("--municipality", "municipalities", multiple=True, required=True,
+              help="A municipality the organisation serves, by its Swedish name; repeat for several.")
+@with_appcontext
+def create_organisation_command(name: str, municipalities: tuple[str, ...]) -> None:
+    """Create an organisation that runs matching in the municipalities it serves."""
+    from .organisations import OrganisationError, create_organisation
+
+    try:
+        organisation = create_organisation(db.session(), name, municipalities)
+    except OrganisationError as error:
+        raise click.ClickException(str(error)) from error
+    served = ", ".join(m.name for m in organisation.municipalities)
+    click.echo(f"Created {organisation.name}, serving {served}.")
 
 
 @click.command("create-coordinator")
