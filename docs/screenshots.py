@@ -39,11 +39,17 @@ def demo_app(folder: Path):  # type: ignore[no-untyped-def]
 
 
 def shoot(page: Page, base: str) -> None:
-    """Save the sign-up form, the Arabic request form, a coordinator's list, a run's report and its proposals."""
+    """Save the sign-up form, the request in Arabic and on a phone in Tigrinya, a list, a run's report and proposals."""
     page.goto(f"{base}/volunteer/signup?lang=sv")
     page.screenshot(path=HERE / "signup.png")
     page.goto(f"{base}/newcomer/request?lang=ar")
     page.screenshot(path=HERE / "request-ar.png")
+    # The request on a phone, in Tigrinya: one short step at a time.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/newcomer/request?step=languages&lang=ti")
+    page.screenshot(path=HERE / "request-ti.png")
+    page.set_viewport_size({"width": 1100, "height": 900})
+    page.goto(f"{base}/?lang=sv")
     page.goto(f"{base}/coordinator/login?lang=sv")
     page.fill("#email", demo_coordinator_email("linkoping"))
     page.fill("#password", DEMO_PASSWORD)

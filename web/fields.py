@@ -30,13 +30,19 @@ class KompisForm(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
-        for field in self:
+        return self.refuse_control_characters(self) and valid
+
+    @staticmethod
+    def refuse_control_characters(fields: Iterable[Field]) -> bool:
+        """Add a message to every field holding a control character; tell whether none did."""
+        clean = True
+        for field in fields:
             values = field.data if isinstance(field.data, list) else [field.data]
             refused = _CONTROL if isinstance(field, TextAreaField) else _CONTROL_OR_BREAK
             if any(isinstance(v, str) and refused.search(v) for v in values):
                 field.errors = [*field.errors, _l("Remove the special characters from this answer")]
-                valid = False
-        return valid
+                clean = False
+        return clean
 
     # Field names in the order the page shows them, so the error summary reads top to bottom.
     page_order: tuple[str, ...] = ()

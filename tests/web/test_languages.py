@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.factories import make_coordinator, make_newcomer, make_organisation
+from models import Match
+from tests.factories import make_coordinator, make_newcomer, make_organisation, make_volunteer
 from tests.web.helpers import page, submit
 from web.i18n import available_languages
+from web.jobs import wait_for_runs
 from web.labels import listing
 
 SEVEN = ("sv", "en", "ar", "fa_AF", "so", "ti", "uk")
@@ -79,3 +82,27 @@ def test_phone_examples_keep_their_digits_in_order_in_right_to_left_text(client:
     text = page(client.get(f"/newcomer/request?lang={lang}").data).get_text()
     # Isolated left to right (U+2066 … U+2069), the groups of "070 123 45 67" are not reversed.
     assert "\u2066070 123 45 67\u2069" in text
+
+
+DIRECTION = {"ar": "rtl", "fa_AF": "rtl"}
+
+
+def test_staff_pages_answer_in_all_seven(app: Flask, client: FlaskClient, session: Session) -> None:
+    organisation = make_organisation(session)
+    account = make_coordinator(session, organisation)
+    volunteer = make_volunteer(session, languages=(("sv", 4), ("ar", 3)))
+    newcomer = make_newcomer(session)
+    submit(client, "/coordinator/login", {"email": account.email, "password": "correct horse battery staple"})
+    run = submit(client, "/coordinator/runs", {"mode": "stable"}).headers["Location"]
+    wait_for_runs(app)
+    match = session.scalar(select(Match))
+    pages = ["/coordinator/", "/coordinator/volunteers", "/coordinator/newcomers", "/coordinator/newcomers/new",
+             f"/coordinator/volunteers/{volunteer.id}", f"/coordinator/newcomers/{newcomer.id}", "/coordinator/runs",
+             run, "/coordinator/proposals", "/coordinator/matches", f"/coordinator/matches/{match.id}",
+             f"/coordinator/newcomers/{newcomer.id}/candidates", "/coordinator/weights"]
+    for lang in SEVEN:
+        for url in pages:
+            response = client.get(f"{url}?lang={lang}")
+            assert response.status_code == 200, (lang, url)
+            soup = page(response.data)
+            assert (soup.html["lang"], soup.html["dir"]) == (lang.replace("_", "-"), DIRECTION.get(lang, "ltr"))
