@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 
 from models import Match
 from tests.e2e.test_journeys import log_in
-from tests.e2e.test_matching_journey import log_in_demo, pair_ids, start_run_and_wait
+from tests.e2e.test_matching_journey import a_run_with_one_pair_rejected
 from tests.factories import make_coordinator, make_newcomer, make_organisation, make_volunteer
-from web.demo import demo_coordinator_email, seed_demo
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PUBLIC_PAGES = ["/", "/volunteer/signup", "/newcomer/request", "/coordinator/login", "/privacy", "/accessibility",
@@ -81,14 +80,7 @@ def test_staff_pages(page: Page, live_server: str, session: Session, language: s
 
 @pytest.mark.parametrize("language", STAFF_LANGUAGES)
 def test_matching_pages(page: Page, live_server: str, session: Session, language: str) -> None:
-    seed_demo(session, per_area=20, seed=2026)
-    log_in_demo(page, live_server, demo_coordinator_email("linkoping"))
-    run_id = start_run_and_wait(page, live_server)
-    page.goto(f"{live_server}/coordinator/proposals")
-    proposed, rejected = pair_ids(page)[:2]
-    page.goto(f"{live_server}/coordinator/matches/{rejected}")
-    page.check("input[name=reason][value=other]")
-    page.click("form[action$='/reject'] button[type=submit]")
+    run_id, proposed, rejected = a_run_with_one_pair_rejected(page, live_server, session)
     newcomer_id = session.scalar(select(Match.newcomer_id).where(Match.id == rejected))
 
     page.goto(f"{live_server}/coordinator/?lang={language}")

@@ -43,6 +43,22 @@ def pair_ids(page: Page) -> list[int]:
         "boxes => boxes.map(box => box.value)")]
 
 
+def a_run_with_one_pair_rejected(page: Page, base: str, session: Session) -> tuple[int, int, int]:
+    """Seed the demo pool, run matching as Linköping's coordinator and reject one pair.
+
+    Return the run's id, a pair still proposed, and the rejected pair.
+    """
+    seed_demo(session, per_area=20, seed=2026)
+    log_in_demo(page, base, demo_coordinator_email("linkoping"))
+    run_id = start_run_and_wait(page, base)
+    page.goto(f"{base}/coordinator/proposals")
+    proposed, rejected = pair_ids(page)[:2]
+    page.goto(f"{base}/coordinator/matches/{rejected}")
+    page.check("input[name=reason][value=other]")
+    page.click("form[action$='/reject'] button[type=submit]")
+    return run_id, proposed, rejected
+
+
 def test_coordinator_runs_decides_and_runs_again_within_their_organisation(
     page: Page, browser: Browser, live_server: str, session: Session
 ) -> None:

@@ -13,9 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Match, MatchStatus
-from tests.e2e.test_matching_journey import log_in_demo, pair_ids, start_run_and_wait
+from tests.e2e.test_matching_journey import a_run_with_one_pair_rejected
 from tests.factories import make_organisation
-from web.demo import demo_coordinator_email, seed_demo
 
 SEVEN = ["sv", "en", "ar", "fa_AF", "so", "ti", "uk"]
 PUBLIC_PAGES = ["/", "/volunteer/signup", "/newcomer/request", "/coordinator/login", "/privacy", "/accessibility"]
@@ -115,14 +114,7 @@ def roles(cdp: CDPSession) -> set[str]:
 @pytest.fixture
 def staff_pages(page: Page, live_server: str, session: Session) -> list[str]:
     """Seed the demo pool, run matching once, reject a pair; return the staff pages to look at."""
-    seed_demo(session, per_area=20, seed=2026)
-    log_in_demo(page, live_server, demo_coordinator_email("linkoping"))
-    run_id = start_run_and_wait(page, live_server)
-    page.goto(f"{live_server}/coordinator/proposals")
-    proposed, rejected = pair_ids(page)[:2]
-    page.goto(f"{live_server}/coordinator/matches/{rejected}")
-    page.check("input[name=reason][value=other]")
-    page.click("form[action$='/reject'] button[type=submit]")
+    run_id, proposed, rejected = a_run_with_one_pair_rejected(page, live_server, session)
     match = session.scalars(select(Match).where(Match.id == rejected)).one()
     assert match.status == MatchStatus.REJECTED
     return ["/coordinator/", "/coordinator/volunteers", "/coordinator/newcomers",
