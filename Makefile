@@ -47,6 +47,7 @@ test: $(STAMP) $(CATALOGS) $(CHROMIUM) $(NOTO)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/bandit --quiet --recursive matcher models web --severity-level medium
 
 bench: $(STAMP)
 	$(BIN)/python -m matcher.bench

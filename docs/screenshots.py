@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 from models.migrate import upgrade
 from web import create_app, db
 from web.demo import DEMO_PASSWORD, demo_coordinator_email, seed_demo
+from web.demo_pairs import seed_demo_pairs
 from web.reference_data import load_reference_data
 
 HERE = Path(__file__).resolve().parent
@@ -35,11 +36,13 @@ def demo_app(folder: Path):  # type: ignore[no-untyped-def]
             upgrade(connection)
         load_reference_data(db.session())
         seed_demo(db.session(), per_area=40, seed=2026)
+        seed_demo_pairs(db.session())
     return app
 
 
 def shoot(page: Page, base: str) -> None:
-    """Save the sign-up form, the request in Arabic and on a phone in Tigrinya, a list, a run's report and proposals."""
+    """Save the sign-up form, the request in Arabic and on a phone in Tigrinya, the dashboard, a list, a run's
+    report and proposals."""
     page.goto(f"{base}/volunteer/signup?lang=sv")
     page.screenshot(path=HERE / "signup.png")
     page.goto(f"{base}/newcomer/request?lang=ar")
@@ -54,6 +57,7 @@ def shoot(page: Page, base: str) -> None:
     page.fill("#email", demo_coordinator_email("linkoping"))
     page.fill("#password", DEMO_PASSWORD)
     page.click("main button[type=submit]")
+    page.screenshot(path=HERE / "dashboard.png", full_page=True)
     page.goto(f"{base}/coordinator/newcomers")
     page.screenshot(path=HERE / "newcomers.png")
     page.goto(f"{base}/coordinator/runs")

@@ -2,17 +2,24 @@
 
 from .audit import AuditEvent
 from .base import Base, UTCDateTime, now_utc
+from .contact import ContactNote, FollowUp, Message, MessageTemplate
 from .enums import (
+    EDITABLE_PURPOSES,
+    FOLLOW_UP_WEEKS,
     MATCH_COMPONENTS,
     OPEN_MATCH_STATUSES,
+    Channel,
+    EndReason,
     ErasurePolicy,
     Gender,
     LanguageLevel,
     MatchStatus,
+    MessagePurpose,
     PersonStatus,
     RejectReason,
     Role,
     RunStatus,
+    Side,
     SwedishLevel,
 )
 from .matching import Match, MatchEvent, MatchRun, UnmatchedNewcomer
@@ -22,6 +29,16 @@ from .vocabulary import Goal, Interest, Language, Municipality, Place
 
 __all__ = [
     "AuditEvent",
+    "Channel",
+    "ContactNote",
+    "EDITABLE_PURPOSES",
+    "EndReason",
+    "FOLLOW_UP_WEEKS",
+    "FollowUp",
+    "Message",
+    "MessagePurpose",
+    "MessageTemplate",
+    "Side",
     "Base",
     "Coordinator",
     "DEFAULT_WEIGHTS",

@@ -71,6 +71,50 @@ class RejectReason(enum.StrEnum):
     OTHER = "other"
 
 
+class EndReason(enum.StrEnum):
+    """Why a pair ended."""
+
+    RAN_ITS_COURSE = "ran_its_course"  # they met as long as they wanted; a good ending
+    NEVER_MET = "never_met"
+    NOT_WORKING = "not_working"  # they met, but it did not work between them
+    MOVED = "moved"  # one of them moved away or has no time any more
+    PARTICIPANT_LEFT = "participant_left"  # one of them withdrew from Kompis
+    OTHER = "other"
+
+
+class Side(enum.StrEnum):
+    """Which person of a pair."""
+
+    NEWCOMER = "newcomer"
+    VOLUNTEER = "volunteer"
+
+
+class Channel(enum.StrEnum):
+    """How a message reaches a person."""
+
+    EMAIL = "email"
+    SMS = "sms"
+    PHONE = "phone"  # the coordinator says it on the phone and records that they did
+
+
+class MessagePurpose(enum.StrEnum):
+    """What a message to a person is for; each organisation may word some of them itself."""
+
+    INTRODUCTION = "introduction"  # the two are told of each other
+    MEETING = "meeting"  # the two are invited to a first meeting (matchningsträff)
+    FOLLOW_UP = "follow_up"
+    NUDGE = "nudge"  # a pair that has not met yet is encouraged to
+    STILL_AVAILABLE = "still_available"  # an idle volunteer is asked whether they still want a kompis
+    PAUSED = "paused"  # an idle volunteer who did not answer is told how to come back
+
+
+# The purposes whose wording an organisation may change per language.
+EDITABLE_PURPOSES = (MessagePurpose.INTRODUCTION, MessagePurpose.MEETING)
+
+# Follow-ups go out this many weeks after the introduction.
+FOLLOW_UP_WEEKS = (4, 13)
+
+
 class RunStatus(enum.StrEnum):
     """The state of a matching run."""
 

@@ -20,6 +20,7 @@ from .enums import (
 from .organisation import enum_column
 
 if TYPE_CHECKING:
+    from .contact import FollowUp
     from .organisation import Coordinator, Organisation
     from .people import Newcomer, Volunteer
 
@@ -148,6 +149,10 @@ class Match(Base):
     # Why it was rejected or ended: a code from a list, and the coordinator's words.
     reason: Mapped[str] = mapped_column(String(40), default="")
     reason_note: Mapped[str] = mapped_column(Text, default="")
+    introduced_at: Mapped[datetime | None]
+    # When the pair, not yet met after the first follow-up, was encouraged to meet.
+    nudged_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
 
@@ -156,6 +161,9 @@ class Match(Base):
     run: Mapped[MatchRun | None] = relationship()
     events: Mapped[list[MatchEvent]] = relationship(
         back_populates="match", order_by="MatchEvent.at", cascade="all, delete-orphan"
+    )
+    follow_ups: Mapped[list[FollowUp]] = relationship(
+        back_populates="match", order_by="(FollowUp.weeks, FollowUp.side)", cascade="all, delete-orphan"
     )
 
 

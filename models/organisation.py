@@ -41,7 +41,10 @@ class Organisation(Base):
     """A municipality, a group of municipalities or an NGO running matching."""
 
     __tablename__ = "organisations"
-    __table_args__ = (CheckConstraint("retention_months > 0", name="retention_positive"),)
+    __table_args__ = (
+        CheckConstraint("retention_months > 0", name="retention_positive"),
+        CheckConstraint("proposal_days BETWEEN 1 AND 90", name="proposal_days_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160), unique=True)
@@ -50,6 +53,8 @@ class Organisation(Base):
     erasure_policy: Mapped[ErasurePolicy] = mapped_column(
         enum_column(ErasurePolicy, "erasure_policy"), default=ErasurePolicy.ERASE
     )
+    # A proposal undecided for longer than this is flagged on the dashboard.
+    proposal_days: Mapped[int] = mapped_column(Integer, default=7)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
 
     municipalities: Mapped[list[Municipality]] = relationship(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Column,
     Enum,
@@ -62,6 +63,9 @@ class PersonMixin:
     # Lower-cased address: one person per address and role, whatever the case typed.
     email_key: Mapped[str | None] = mapped_column(String(254), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20))
+    # What the person agreed their kompis may receive at introduction; nothing before it.
+    share_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    share_phone: Mapped[bool] = mapped_column(Boolean, default=False)
     birth_year: Mapped[int] = mapped_column(Integer)
     gender: Mapped[Gender | None] = mapped_column(_gender_type("gender"))
     gender_preference: Mapped[Gender | None] = mapped_column(_gender_type("gender_preference"))
@@ -158,6 +162,9 @@ class Volunteer(PersonMixin, Base):
 
     capacity: Mapped[int] = mapped_column(SmallInteger, default=1)
     open_matches: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # Since when the volunteer has waited with no kompis; months of it bring an "are you still available?".
+    idle_since: Mapped[datetime | None]
+    still_available_asked_at: Mapped[datetime | None]
 
     languages: Mapped[list[VolunteerLanguage]] = relationship(
         cascade="all, delete-orphan", order_by="VolunteerLanguage.level.desc()"

@@ -9,7 +9,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from models import (
+    OPEN_MATCH_STATUSES,
     Coordinator,
+    Match,
+    MatchStatus,
     Municipality,
     Newcomer,
     NewcomerLanguage,
@@ -89,10 +92,13 @@ def _person_defaults(session: Session, place_name: str) -> dict[str, object]:
 
 def make_volunteer(session: Session, *, name: str = "Anna Svensson", email: str | None = None,
                    place: str = "Nyköping", languages: Sequence[tuple[str, int]] = (("sv", 4),),
-                   capacity: int = 1, status: PersonStatus = PersonStatus.ACTIVE) -> Volunteer:
+                   capacity: int = 1, status: PersonStatus = PersonStatus.ACTIVE, phone: str | None = None,
+                   share: Sequence[str] = ("email",), ui_language: str = "sv") -> Volunteer:
     """Create a volunteer in a municipality an organisation serves."""
     email = email or f"{name.split()[0].lower()}.{next(_serial)}@example.org"
-    volunteer = Volunteer(name=name, email=email, email_key=email_key(email), capacity=capacity,
+    volunteer = Volunteer(name=name, email=email, email_key=email_key(email), capacity=capacity, phone=phone,
+                          share_email="email" in share, share_phone="phone" in share and phone is not None,
+                          ui_language=ui_language, idle_since=now_utc() if status == PersonStatus.ACTIVE else None,
                           status=status, **_person_defaults(session, place))
     volunteer.languages = [VolunteerLanguage(language_code=c, level=lv) for c, lv in languages]
     session.add(volunteer)
@@ -103,10 +109,13 @@ def make_volunteer(session: Session, *, name: str = "Anna Svensson", email: str 
 def make_newcomer(session: Session, *, name: str = "Amal Hassan", phone: str | None = "+46701234567",
                   email: str | None = None, place: str = "Nyköping",
                   languages: Sequence[tuple[str, int]] = (("ar", 4),),
-                  status: PersonStatus = PersonStatus.ACTIVE) -> Newcomer:
+                  status: PersonStatus = PersonStatus.ACTIVE, share: Sequence[str] = ("phone",),
+                  contact_language: str = "ar", ui_language: str = "ar") -> Newcomer:
     """Create a newcomer in a municipality an organisation serves."""
-    newcomer = Newcomer(name=name, phone=phone, email=email, email_key=email_key(email),
-                        status=status, swedish_level=SwedishLevel.SFI_B, contact_language="ar",
+    newcomer = Newcomer(name=name, phone=phone, email=email, email_key=email_key(email), ui_language=ui_language,
+                        share_email="email" in share and email is not None,
+                        share_phone="phone" in share and phone is not None,
+                        status=status, swedish_level=SwedishLevel.SFI_B, contact_language=contact_language,
                         **_person_defaults(session, place))
     newcomer.languages = [NewcomerLanguage(language_code=c, level=lv) for c, lv in languages]
     session.add(newcomer)
@@ -154,3 +163,21 @@ def bulk_people(session: Session, organisation: Organisation, *, volunteers: int
             languages += [{owner: i, "language_code": "sv", "level": 4} for i in ids]
         session.execute(insert(spoken), languages)
         session.commit()
+
+
+def make_pair(session: Session, newcomer: Newcomer, volunteer: Volunteer, *,
+              status: MatchStatus = MatchStatus.APPROVED) -> Match:
+    """Create a pair in `status`, with the seat it takes and the reasons a run would give."""
+    match = Match(organisation_id=newcomer.organisation_id, newcomer_id=newcomer.id, volunteer_id=volunteer.id,
+                  status=status, score=0.8, components={"language": 0.9},
+                  decided_at=None if status == MatchStatus.PROPOSED else now_utc(),
+                  reasons=[{"kind": "shared_language", "values": ["en"]},
+                           {"kind": "shared_interests", "values": ["cooking"]}])
+    session.add(match)
+    if status in OPEN_MATCH_STATUSES:
+        volunteer.open_matches += 1
+        newcomer.status = PersonStatus.MATCHED
+        if volunteer.open_matches >= volunteer.capacity:
+            volunteer.status = PersonStatus.MATCHED
+    session.commit()
+    return match

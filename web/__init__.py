@@ -13,6 +13,7 @@ from . import auth, db, errors, i18n, labels
 from .config import DEFAULTS, MISSING_PUBLIC_URL, MISSING_SECRET, development_secret, from_environment
 from .extensions import babel, csrf, limiter
 from .matching import words
+from .pairs import words as pair_words
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -37,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     labels.init_app(app)
     words.init_app(app)
+    pair_words.init_app(app)
     _register_blueprints(app)
 
     from .cli import register_commands
@@ -62,9 +64,10 @@ def _settle_secrets(app: Flask, *, secure_cookies_set: bool) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .coordinator import bp as coordinator_bp
+    from .followup.routes import bp as followup_bp
     from .newcomer.routes import bp as newcomer_bp
     from .public.routes import bp as public_bp
     from .volunteer.routes import bp as volunteer_bp
 
-    for blueprint in (public_bp, volunteer_bp, newcomer_bp, coordinator_bp):
+    for blueprint in (public_bp, volunteer_bp, newcomer_bp, coordinator_bp, followup_bp):
         app.register_blueprint(blueprint)

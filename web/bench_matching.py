@@ -78,7 +78,8 @@ def organisations() -> tuple[int, list[str], int, list[str]]:
     local, national = Organisation(name="Benchmark"), Organisation(name=NATIONAL)
     session.add_all([local, national])
     session.flush()
-    local_codes, national_codes = [], []
+    local_codes: list[str] = []
+    national_codes: list[str] = []
     for municipality in session.scalars(select(Municipality).order_by(Municipality.code)):
         mine = municipality.name in LOCAL
         municipality.organisation_id = local.id if mine else national.id
@@ -211,7 +212,7 @@ def proposals_latency(app: Flask, requests: int) -> list[tuple[int, float, float
         ids = list(db.session().scalars(select(Match.id).where(
             Match.organisation_id == organisation_id, Match.status == MatchStatus.PROPOSED).order_by(Match.id)))
         db.session().close()
-    if len(ids) < 5_000:
+    if organisation_id is None or len(ids) < 5_000:
         raise SystemExit(f"the local run proposed only {len(ids):,} pairs; --people must be larger")
     client = app.test_client()
     client.post("/coordinator/login", data={"email": COORDINATOR, "password": PASSWORD})

@@ -110,8 +110,8 @@ class PeopleMaker:
                 row.update(capacity=int(capacity[k]), open_matches=0)
             people.append(row)
             languages += [{owner: pid, "language_code": c, "level": lv} for c, lv in levels.items() if lv >= 2]
-        connection.execute(insert(model.__table__), people)
-        connection.execute(insert(spoken.__table__), languages)
+        connection.execute(insert(model.__table__), people)  # type: ignore[arg-type]
+        connection.execute(insert(spoken.__table__), languages)  # type: ignore[arg-type]
         who, what = np.nonzero(interests)
         connection.execute(insert(likes), [{owner: start + int(i), "interest_code": self.interests[j]}
                                            for i, j in zip(who.tolist(), what.tolist(), strict=True)])

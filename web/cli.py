@@ -35,7 +35,7 @@ def main() -> None:
 def register_commands(app: Flask) -> None:
     """Attach the Kompis commands to the app's CLI."""
     for command in (serve, database, seed_demo_command, create_organisation_command, create_coordinator_command,
-                    translate, worker, match):
+                    translate, worker, match, send_followups, housekeeping):
         app.cli.add_command(command)
 
 
@@ -83,10 +83,13 @@ def db_upgrade() -> None:
               help="Volunteers (and as many newcomers) per municipality.")
 @click.option("--seed", type=int, default=2026, show_default=True)
 @click.option("--force", is_flag=True, help="Load it outside local use too (a demo server).")
+@click.option("--pairs/--no-pairs", default=True, show_default=True,
+              help="Also run matching and give each organisation a year of pairs and some to introduce.")
 @with_appcontext
-def seed_demo_command(if_empty: bool, per_area: int, seed: int, force: bool) -> None:
+def seed_demo_command(if_empty: bool, per_area: int, seed: int, force: bool, pairs: bool) -> None:
     """Load a demo pool of volunteers and newcomers, with a coordinator per organisation."""
     from .demo import seed_demo
+    from .demo_pairs import seed_demo_pairs
 
     config = current_app.config
     if not (config["DEVELOPMENT"] or config["TESTING"] or force):
@@ -103,6 +106,8 @@ def seed_demo_command(if_empty: bool, per_area: int, seed: int, force: bool) -> 
         f"Loaded {summary['volunteers']} volunteers and {summary['newcomers']} newcomers "
         f"in {summary['organisations']} organisations."
     )
+    if pairs:
+        click.echo(f"Approved {seed_demo_pairs(session)} pairs, the oldest a year ago; a few wait to be introduced.")
 
 
 @click.command("create-organisation")
@@ -242,3 +247,39 @@ def match(organisation_name: str, mode: str, max_distance_km: int | None, as_jso
                 click.echo("  Nobody to match: no active volunteer has a free seat.")
     if run.status.value == "failed":
         raise SystemExit(1)
+
+
+def _require_schema(table: str) -> None:
+    """Stop with what to do when the database has not been migrated yet."""
+    from sqlalchemy import inspect
+
+    if not inspect(db.session().get_bind()).has_table(table):
+        raise click.ClickException("the database is not set up yet (or is older than this Kompis); "
+                                   "run `kompis db upgrade` first")
+
+
+@click.command("send-followups")
+@with_appcontext
+def send_followups() -> None:
+    """Send the follow-ups that are due. Safe from cron every hour, twice at once, or after a crash."""
+    from .delivery import deliver_waiting
+    from .pairs.followups import send_due
+
+    _require_schema("follow_ups")
+    session = db.session()
+    sent = send_due(session)
+    retried = deliver_waiting(session)
+    click.echo(f"{sent} follow-ups sent" + (f"; {retried} earlier messages delivered" if retried else "") + ".")
+
+
+@click.command("housekeeping")
+@with_appcontext
+def housekeeping() -> None:
+    """Nudge pairs that have not met, ask idle volunteers, pause the silent, count stale proposals. Idempotent."""
+    from .pairs import housekeeping as rounds
+
+    _require_schema("follow_ups")
+    report = rounds.run(db.session())
+    click.echo(f"{report.nudged_pairs} pairs reminded to meet; {report.asked_volunteers} idle volunteers asked "
+               f"whether they are still available; {report.paused_volunteers} who did not answer paused; "
+               f"{report.stale_proposals} proposals waiting longer than their organisation allows.")

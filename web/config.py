@@ -24,6 +24,12 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USE_SSL": False,  # implicit TLS, usually port 465
     "MAIL_SENDER": "Kompis <kompis@localhost>",
     "MAIL_OUTBOX": None,  # None: instance/outbox
+    # An HTTP SMS gateway taking a JSON POST (see web/sms.py); None: SMS go to instance/outbox/sms.
+    "SMS_GATEWAY_URL": None,
+    "SMS_GATEWAY_TOKEN": None,
+    "SMS_SENDER": "Kompis",
+    # How long a follow-up link works.
+    "FOLLOW_UP_LINK_MAX_AGE": int(timedelta(days=30).total_seconds()),
     # e.g. https://kompis.example.se: e-mailed links are built on it, never on the request's Host.
     "PUBLIC_URL": None,
     "PROXY_COUNT": 0,  # reverse proxies in front of the app whose X-Forwarded-* to trust
@@ -65,6 +71,7 @@ _ENV_TYPES: dict[str, type] = {
     "RATELIMIT_ENABLED": bool,
     "RUN_HEARTBEAT_SECONDS": int,
     "RUN_STALE_SECONDS": int,
+    "FOLLOW_UP_LINK_MAX_AGE": int,
 }
 
 

@@ -57,14 +57,16 @@ def init_app(app: Flask) -> None:
 
 def engine() -> Engine:
     """Return the current app's engine."""
-    return current_app.extensions["kompis.engine"]  # type: ignore[no-any-return]
+    found: Engine = current_app.extensions["kompis.engine"]
+    return found
 
 
 def session() -> Session:
     """Return this request's (or CLI command's) database session."""
     if "db_session" not in g:
         g.db_session = current_app.extensions["kompis.sessionmaker"]()
-    return g.db_session  # type: ignore[no-any-return]
+    found: Session = g.db_session
+    return found
 
 
 def _close_session(_exc: BaseException | None) -> None:

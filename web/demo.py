@@ -192,8 +192,8 @@ def _common(rng: random.Random, demo: seed_data.DemoData, vocabulary: _Vocabular
         "updated_at": created,
     }
     number = counter.next()
-    attributes["email"] = f"{_ascii(first)}.{_ascii(family)}.{number}@example.org"
-    attributes["email_key"] = email_key(attributes["email"])
+    email = f"{_ascii(first)}.{_ascii(family)}.{number}@example.org"
+    attributes["email"], attributes["email_key"] = email, email_key(email)
     return attributes, group
 
 
@@ -216,7 +216,11 @@ def _volunteer(rng: random.Random, demo: seed_data.DemoData, vocabulary: _Vocabu
         levels["sv"] = _pick(rng, demo.volunteer_swedish_levels)
     status = _pick(rng, {PersonStatus.ACTIVE: 0.86, PersonStatus.PENDING: 0.08, PersonStatus.PAUSED: 0.06})
     volunteer = Volunteer(**attributes, status=status, capacity=_pick(rng, {1: 0.6, 2: 0.3, 3: 0.1}),
-                          open_matches=0, ui_language="sv",
+                          open_matches=0, ui_language="sv", share_email=True,
+                          share_phone=attributes.get("phone") is not None,
+                          # Nobody in the demo has waited half a year yet: housekeeping asks nobody at once.
+                          idle_since=None if status == PersonStatus.PENDING
+                          else max(attributes["created_at"], now_utc() - timedelta(days=150)),
                           email_confirmed_at=None if status == PersonStatus.PENDING else attributes["created_at"])
     volunteer.languages = [VolunteerLanguage(language_code=c, level=lv) for c, lv in levels.items() if lv > 0]
     volunteer.help_offered = rng.sample(vocabulary.goals, rng.randint(1, len(vocabulary.goals)))
@@ -233,7 +237,8 @@ def _newcomer(rng: random.Random, demo: seed_data.DemoData, vocabulary: _Vocabul
     status = _pick(rng, {PersonStatus.ACTIVE: 0.85, PersonStatus.PENDING: 0.12, PersonStatus.PAUSED: 0.03})
     newcomer = Newcomer(**attributes, status=status, swedish_level=swedish,
                         phone=f"+4670174{rng.randint(605, 699):04d}",
-                        arrival_year=rng.randint(2015, 2026), contact_language=mother,
+                        arrival_year=rng.randint(2015, 2026), contact_language=mother, share_phone=True,
+                        share_email=attributes["email"] is not None,
                         ui_language=interface_language_for(_READS.get(mother, mother)))
     newcomer.languages = [NewcomerLanguage(language_code=c, level=lv) for c, lv in levels.items() if lv > 0]
     newcomer.goals = rng.sample(vocabulary.goals, rng.randint(1, 3))

@@ -217,7 +217,7 @@ class LanguagesField(Field):
         self.problems: list[str] = []
 
     def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
-        self.process_errors = []
+        self.process_errors: list[Any] = []
         self.data = dict(data) if isinstance(data, dict) else {}
         self.raw: dict[str, str] = {}
         if formdata is None:

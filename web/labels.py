@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import Any, Literal
 
 from babel.lists import format_list
 from flask import Flask
@@ -45,12 +45,17 @@ def availability_labels(mask: int) -> list[str]:
     return labels
 
 
+def _code(value: Any) -> str:
+    """Return the stored code of an enum member, or the value itself as text."""
+    return str(getattr(value, "value", value))
+
+
 def init_app(app: Flask) -> None:
     """Make the label helpers available in templates."""
     app.jinja_env.globals.update(
-        status_label=lambda s: STATUS_LABELS.get(getattr(s, "value", s), s),
+        status_label=lambda s: STATUS_LABELS.get(_code(s), s),
         level_label=lambda n: LEVEL_LABELS.get(n, n),
-        gender_label=lambda g: GENDER_LABELS.get(getattr(g, "value", g), gettext("Not stated")),
+        gender_label=lambda g: GENDER_LABELS.get(_code(g), gettext("Not stated")),
         swedish_label=lambda s: SWEDISH_LEVEL_LABELS.get(s, s),
         availability_labels=availability_labels,
         translate=gettext,

@@ -35,13 +35,13 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"kompis.{purpose}")
 
 
-def make_link_token(purpose: str, person: LinkHolder) -> str:
-    """Return a token for `purpose` (e.g. "volunteer-confirm") naming `person`."""
-    return _serializer(purpose).dumps({"id": person.id, "n": person.link_nonce})
+def sign(purpose: str, data: dict[str, object]) -> str:
+    """Return a token carrying `data`, good only for `purpose`."""
+    return _serializer(purpose).dumps(data)
 
 
-def read_link_token(purpose: str, token: str, max_age: int) -> tuple[int, str]:
-    """Return the (person id, nonce) a token carries, or raise LinkError."""
+def unsign(purpose: str, token: str, max_age: int) -> dict[str, object]:
+    """Return the data a token for `purpose` carries, or raise LinkError."""
     try:
         data = _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired as exc:
@@ -50,7 +50,18 @@ def read_link_token(purpose: str, token: str, max_age: int) -> tuple[int, str]:
         raise LinkError("invalid") from exc
     if not isinstance(data, dict) or not isinstance(data.get("id"), int):
         raise LinkError("invalid")
-    return data["id"], str(data.get("n", ""))
+    return data
+
+
+def make_link_token(purpose: str, person: LinkHolder) -> str:
+    """Return a token for `purpose` (e.g. "volunteer-confirm") naming `person`."""
+    return sign(purpose, {"id": person.id, "n": person.link_nonce})
+
+
+def read_link_token(purpose: str, token: str, max_age: int) -> tuple[int, str]:
+    """Return the (person id, nonce) a token carries, or raise LinkError."""
+    data = unsign(purpose, token, max_age)
+    return int(str(data["id"])), str(data.get("n", ""))
 
 
 def check_nonce(person: LinkHolder | None, nonce: str) -> LinkHolder:

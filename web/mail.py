@@ -28,20 +28,29 @@ def compose(to: str, template: str, language: str, **context: object) -> EmailMe
     with force_locale(language):
         text = render_template(f"email/{template}.txt", **context)
     subject, _, body = text.strip().partition("\n")
+    return compose_text(to, subject.strip(), body.strip(), language)
+
+
+def compose_text(to: str, subject: str, body: str, language: str, *, calendar: str = "",
+                 message_id: str | None = None) -> EmailMessage:
+    """Return an e-mail of the given words; `calendar` is an invitation (.ics) to attach."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = to
-    message["Subject"] = subject.strip()
+    message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="kompis")
+    message["Message-ID"] = message_id or make_msgid(domain="kompis")
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(body.strip() + "\n")
+    message.set_content(body + "\n")
+    if calendar:
+        message.add_attachment(calendar, subtype="calendar", charset="utf-8", filename="invitation.ics",
+                               params={"method": "REQUEST"})
     # After set_content, which drops every Content-* header set before it.
     message["Content-Language"] = language.replace("_", "-")
     return message
 
 
-def send(message: EmailMessage) -> None:
+def send(message: EmailMessage, *, raise_errors: bool = False) -> None:
     """Deliver a message over SMTP, or into the outbox when no server is configured.
 
     A failed delivery is never shown to the person signing up (they could do nothing
@@ -50,11 +59,13 @@ def send(message: EmailMessage) -> None:
     """
     if not current_app.config.get("MAIL_SERVER"):
         path = _write_outbox(message, outbox_path())
-        log.info("mail to the outbox: %s\n%s", path, message.get_content())
+        log.info("mail to the outbox: %s", path)  # never the words: they hold names and links
         return
     try:
         _send_smtp(message)
     except (OSError, smtplib.SMTPException):
+        if raise_errors:
+            raise
         log.exception("could not send mail %s over SMTP; kept in the outbox's unsent folder",
                       message["Message-ID"])
         _write_outbox(message, outbox_path() / "unsent")

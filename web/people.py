@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from flask import abort
 from sqlalchemy import Select, exists, func, or_, select
@@ -20,7 +20,6 @@ Person = TypeVar("Person", Volunteer, Newcomer)
 # PostgreSQL refuses NUL in a query outright; no search needs any control character.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
-LANGUAGE_TABLE = {Volunteer: VolunteerLanguage, Newcomer: NewcomerLanguage}
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _filtered(model: type[Person], organisation_id: int, flt: PersonFilter) -> Select[tuple[Person]]:
+def _filtered(model: type[Person], organisation_id: int, flt: PersonFilter) -> Select[Any]:
     query = select(model).where(model.organisation_id == organisation_id)
     if flt.status in set(PersonStatus):
         query = query.where(model.status == flt.status)
@@ -74,9 +73,9 @@ def _filtered(model: type[Person], organisation_id: int, flt: PersonFilter) -> S
             model.place_id.in_(select(Place.id).where(Place.municipality_code == flt.municipality))
         )
     if flt.language:
-        spoken = LANGUAGE_TABLE[model]
-        owner = spoken.volunteer_id if model is Volunteer else spoken.newcomer_id  # type: ignore[attr-defined]
-        query = query.where(exists().where(owner == model.id, spoken.language_code == flt.language))
+        owner = VolunteerLanguage.volunteer_id if model is Volunteer else NewcomerLanguage.newcomer_id
+        language = VolunteerLanguage.language_code if model is Volunteer else NewcomerLanguage.language_code
+        query = query.where(exists().where(owner == model.id, language == flt.language))
     text = flt.q.strip()[:100]
     if text:
         pattern = f"%{_escape_like(text)}%"

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
 from models import MATCH_COMPONENTS, Gender
 
@@ -41,6 +41,9 @@ COMPONENT_LABELS = {
 }
 
 
+SHARE_CHOICES = [("email", _l("My e-mail address")), ("phone", _l("My phone number"))]
+
+
 def _gender_choices() -> list[SelectChoice]:
     return options([
         (Gender.FEMALE.value, _l("Woman")),
@@ -60,6 +63,11 @@ class PersonForm(KompisForm):
             InputRequired(_l("Enter your name")),
             Length(max=120, message=_l("Enter a name of at most 120 characters")),
         ],
+    )
+    share = MultiCheckboxField(
+        _l("What may your kompis get from us when we introduce you?"),
+        choices=options(SHARE_CHOICES),
+        validators=[at_least_one(_l("Choose what your kompis may get, so that you can reach each other"))],
     )
     gender = RadioChoiceField(_l("Gender (optional)"), choices=_gender_choices(), default="", validators=[Optional()])
     place = ChoiceField(
@@ -104,6 +112,12 @@ class PersonForm(KompisForm):
     # Left empty by people; filled in by robots that fill in every field.
     website = StringField(_l("Leave this field empty"), validators=[Optional(), Length(max=200)])
 
+    def validate_share(self, field: Any) -> None:
+        if "email" in (field.data or []) and not self.email.data:
+            raise StopValidation(_l("You chose to share an e-mail address: enter it above, or untick it"))
+        if "phone" in (field.data or []) and not self.phone.data:
+            raise StopValidation(_l("You chose to share a phone number: enter it above, or untick it"))
+
     def offer_choices(self, session: Session, *, languages: list[str], listed: list[str]) -> None:
         """Fill in the choices that come from the reference data, in the UI language."""
         self.place.choices = choices.place_choices(session)
@@ -135,6 +149,7 @@ class PersonData:
     what_matters: list[str]
     notes: str
     ui_language: str
+    share: list[str] = field(default_factory=list)
     goals: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -156,6 +171,7 @@ def person_data(form: Any, *, ui_language: str, goals: list[str], **extra: Any) 
         what_matters=list(form.what_matters.data or []),
         notes=form.notes.data or "",
         ui_language=ui_language,
+        share=list(form.share.data or []),
         goals=goals,
         extra=extra,
     )

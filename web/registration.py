@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -65,6 +65,8 @@ def _fill(session: Session, person: Person, data: PersonData) -> Person:
     person.email = data.email
     person.email_key = email_key(data.email)
     person.phone = data.phone
+    person.share_email = "email" in data.share and bool(data.email)
+    person.share_phone = "phone" in data.share and bool(data.phone)
     person.birth_year = data.birth_year
     person.gender = data.gender  # type: ignore[assignment]
     person.gender_preference = data.gender_preference  # type: ignore[assignment]
@@ -170,6 +172,7 @@ def confirm_email(session: Session, person: Volunteer | Newcomer) -> None:
         person.email_confirmed_at = now_utc()
     if isinstance(person, Volunteer) and person.status == PersonStatus.PENDING:
         person.status = PersonStatus.ACTIVE
+        person.idle_since = now_utc()
     person.link_nonce = new_nonce()
     session.commit()
 
@@ -181,3 +184,80 @@ def activate_newcomer(session: Session, newcomer: Newcomer) -> bool:
     newcomer.status = PersonStatus.ACTIVE
     session.commit()
     return True
+
+
+class EditRefused(ValueError):
+    """A correction the rules refuse; `field` names the answer to change."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _answers(person: Volunteer | Newcomer) -> dict[str, object]:
+    """Return what a person's answers are now, field by field, for comparing before and after."""
+    answers: dict[str, object] = {
+        name: getattr(person, name) for name in (
+            "name", "email", "phone", "share_email", "share_phone", "birth_year", "gender", "gender_preference",
+            "place_id", "max_distance_km", "availability", "what_matters", "notes")}
+    answers["interests"] = sorted(i.code for i in person.interests)
+    answers["languages"] = sorted((s.language_code, s.level) for s in person.languages)
+    if isinstance(person, Volunteer):
+        answers.update(capacity=person.capacity, help_offered=sorted(g.code for g in person.help_offered))
+    else:
+        answers.update(swedish_level=person.swedish_level, contact_language=person.contact_language,
+                       arrival_year=person.arrival_year, goals=sorted(g.code for g in person.goals))
+    return answers
+
+
+def correct_person(session: Session, person: Volunteer | Newcomer, data: PersonData, *,
+                   capacity: int | None = None, swedish_level: SwedishLevel | None = None,
+                   contact_language: str | None = None, arrival_year: int | None = None) -> list[str]:
+    """Store corrected answers about a person, checked like a sign-up; return the names of the answers changed.
+
+    The person stays in their organisation, keeps their consent and status, and a
+    volunteer keeps the seats already taken.
+    """
+    if _organisation_of(session, data.place_id) != person.organisation_id:
+        raise EditRefused("place", "another organisation serves that place")
+    if isinstance(person, Volunteer) and capacity is not None and capacity < person.open_matches:
+        raise EditRefused("capacity", "fewer seats than open pairs")
+    before = _answers(person)
+    old_key = person.email_key
+    for name in ("name", "phone", "birth_year", "place_id", "max_distance_km", "availability", "notes"):
+        setattr(person, name, getattr(data, name))
+    person.email, person.email_key = data.email, email_key(data.email)
+    if person.email_key != old_key:
+        person.email_confirmed_at = None  # a new address is confirmed anew
+    person.gender = data.gender  # type: ignore[assignment]
+    person.gender_preference = data.gender_preference  # type: ignore[assignment]
+    person.what_matters = list(data.what_matters)
+    person.share_email = "email" in data.share and bool(data.email)
+    person.share_phone = "phone" in data.share and bool(data.phone)
+    person.interests = list(session.scalars(select(Interest).where(Interest.code.in_(data.interests))))
+    goals = list(session.scalars(select(Goal).where(Goal.code.in_(data.goals))))
+    if isinstance(person, Volunteer):
+        person.capacity = capacity if capacity is not None else person.capacity
+        person.help_offered = goals
+        _relevel(person.languages, data.languages, VolunteerLanguage)
+    else:
+        person.goals = goals
+        person.swedish_level = swedish_level or person.swedish_level
+        person.contact_language = contact_language or person.contact_language
+        person.arrival_year = arrival_year
+        _relevel(person.languages, data.languages, NewcomerLanguage)
+    session.flush()
+    after = _answers(person)
+    return [name for name in before if before[name] != after[name]]
+
+
+def _relevel(spoken: list[Any], levels: dict[str, int], row: type[VolunteerLanguage] | type[NewcomerLanguage]) -> None:
+    """Bring a person's languages to `levels` in place: a row's key is its language, so it is kept, not replaced."""
+    for language in list(spoken):
+        if language.language_code not in levels:
+            spoken.remove(language)
+        else:
+            language.level = levels[language.language_code]
+    known = {language.language_code for language in spoken}
+    spoken.extend(row(language_code=code, level=level) for code, level in levels.items() if code not in known)

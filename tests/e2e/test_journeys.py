@@ -33,6 +33,7 @@ def fill_volunteer_signup(page: Page, base: str) -> None:
     page.fill("#name", "Karin Johansson")
     page.fill("#email", "karin.johansson@example.org")
     page.fill("#phone", "070-123 45 67")
+    page.check("input[name=share][value=email]")
     page.fill("#birth_year", "1968")
     page.select_option("#place", label="Nyköping")
     page.select_option("select[name='languages-sv']", "4")
@@ -89,6 +90,7 @@ def test_newcomer_asks_in_arabic_right_to_left(page: Page, live_server: str, ses
 
     page.fill("#name", "أمل حسن")
     page.fill("#phone", "070-765 43 21")
+    page.check("input[name=share][value=phone]")
     page.fill("#birth_year", "1990")
     page.select_option("#contact_language", "ar")
     next_step(page)

@@ -35,6 +35,8 @@ def test_the_request_by_keyboard_alone(page: Page, live_server: str, session: Se
     page.keyboard.type(name)
     tab_to(page, "#phone")
     page.keyboard.type("0701740607")
+    tab_to(page, "#share-1")  # share the phone number with the kompis
+    page.keyboard.press("Space")
     tab_to(page, "#contact_language")
     page.keyboard.press("ArrowDown")  # the first language offered
     tab_to(page, "#birth_year")

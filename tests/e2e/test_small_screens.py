@@ -122,7 +122,8 @@ def staff_pages(page: Page, live_server: str, session: Session) -> list[str]:
             "/coordinator/runs", f"/coordinator/runs/{run_id}", "/coordinator/proposals",
             f"/coordinator/matches/{proposed}", f"/coordinator/matches/{rejected}", "/coordinator/matches",
             f"/coordinator/newcomers/{match.newcomer_id}/candidates", "/coordinator/weights",
-            "/coordinator/newcomers/new"]
+            "/coordinator/newcomers/new", "/coordinator/reports", "/coordinator/wording",
+            "/coordinator/wording/meeting/ti", f"/coordinator/volunteers/{match.volunteer_id}/edit"]
 
 
 def test_staff_pages_fit_320_pixels_and_their_lists_stack(page: Page, live_server: str,

@@ -15,12 +15,12 @@ from tests.factories import make_organisation
 
 FIELDS = {
     "/volunteer/signup": [
-        "name", "email", "phone", "birth_year", "gender", "place", "max_distance_km", "languages-sv",
+        "name", "email", "phone", "share", "birth_year", "gender", "place", "max_distance_km", "languages-sv",
         "languages-other-1", "languages-other-1-level", "interests", "help_offered", "availability",
         "capacity", "gender_preference", "what_matters", "notes", "consent", "website",
     ],
     "/newcomer/request": [
-        "name", "email", "phone", "contact_language", "birth_year", "arrival_year", "gender", "place",
+        "name", "email", "phone", "share", "contact_language", "birth_year", "arrival_year", "gender", "place",
         "max_distance_km", "swedish_level", "languages-ar", "languages-other-2", "goals", "interests",
         "availability", "gender_preference", "what_matters", "notes", "consent",
     ],

@@ -128,7 +128,7 @@ def test_assisted_registration_records_who_helped(client: FlaskClient, session: 
     url = "/coordinator/newcomers/new"
     soup, _ = get_form(client, url)
     response = submit(client, url, {
-        "name": "Abdi Warsame", "phone": "0701740606", "contact_language": "so", "birth_year": "1995",
+        "name": "Abdi Warsame", "phone": "0701740606", "share": "phone", "contact_language": "so", "birth_year": "1995",
         "place": place_id(soup, "Nyköping"), "max_distance_km": "10", "swedish_level": "none",
         "languages-so": "4", "goals": ["work_study"], "availability": ["wed-morning"], "consent": "y",
     })
@@ -265,7 +265,7 @@ def test_registering_with_another_organisations_email_keeps_the_answers_and_name
     url = "/coordinator/newcomers/new"
     soup, _ = get_form(client, url)
     response = submit(client, url, {
-        "name": "Abdi Warsame", "email": "Hodan@example.org", "phone": "", "contact_language": "so",
+        "name": "Abdi Warsame", "email": "Hodan@example.org", "phone": "", "share": "email", "contact_language": "so",
         "birth_year": "1995", "place": place_id(soup, "Nyköping"), "max_distance_km": "10",
         "swedish_level": "none", "languages-so": "4", "goals": ["work_study"], "availability": ["wed-morning"],
         "consent": "y",

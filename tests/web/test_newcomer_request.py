@@ -26,6 +26,7 @@ def answers(client: FlaskClient, url: str = URL, **overrides: object) -> dict[st
         "name": "أمل حسن",
         "phone": "0701740605",
         "email": "",
+        "share": ["phone"],
         "contact_language": "ar",
         "birth_year": "1991",
         "gender": "female",
@@ -81,7 +82,7 @@ def test_needs_phone_or_email(client: FlaskClient, session: Session, organisatio
 
 def test_email_gets_a_receipt_in_the_chosen_language(client: FlaskClient, organisation, outbox) -> None:
     client.get("/?lang=sv")
-    submit(client, URL, answers(client, phone="", email="amal@example.org", contact_language="en"))
+    submit(client, URL, answers(client, phone="", email="amal@example.org", share=["email"], contact_language="en"))
     [message] = mails(outbox)
     assert message["Subject"] == "We have your request for a kompis"
 
@@ -140,7 +141,7 @@ def test_the_request_goes_a_short_step_at_a_time(client: FlaskClient, session: S
     assert soup.find("progress")["value"] == "1" and soup.find("progress")["max"] == "7"
     assert soup.find("input", attrs={"name": "name"}) and not soup.find("select", attrs={"name": "place"})
     full = answers(client)
-    fields = {"about": ["name", "phone", "email", "contact_language", "birth_year", "gender", "arrival_year"],
+    fields = {"about": ["name", "phone", "email", "share", "contact_language", "birth_year", "gender", "arrival_year"],
               "where": ["place", "max_distance_km"], "languages": ["swedish_level", "languages-ar", "languages-en"],
               "kompis": ["goals", "interests"], "times": ["availability"],
               "wishes": ["gender_preference", "what_matters", "notes"], "send": ["consent"]}
@@ -159,8 +160,8 @@ def test_the_request_goes_a_short_step_at_a_time(client: FlaskClient, session: S
 
 
 def test_back_keeps_the_answers_and_a_step_checks_only_its_own(client: FlaskClient, organisation) -> None:
-    assert step(client, "about", {"name": "Amal Hassan", "phone": "0701740605", "contact_language": "ar",
-                                  "birth_year": "1991"}).status_code == 303
+    assert step(client, "about", {"name": "Amal Hassan", "phone": "0701740605", "share": "phone",
+                                  "contact_language": "ar", "birth_year": "1991"}).status_code == 303
     refused = step(client, "where", {"place": ""})
     assert refused.status_code == 400
     assert [text for text, _ in error_summary(page(refused.data))] == ["Välj orten där du bor"]

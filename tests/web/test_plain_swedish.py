@@ -34,8 +34,14 @@ NEWCOMER_SOURCES = (
     "web/person_form.py",
     "web/fields.py",
     "web/templates/macros/forms.html",
-    # The e-mail a newcomer gets.
+    # The e-mail a newcomer gets, and the messages of the pair's later life (introduction, first
+    # meeting, follow-up, reminder) with the words filled into them.
     "web/templates/email/newcomer_received.txt",
+    "web/pairs/wording.py",
+    "web/pairs/reach.py",
+    # The follow-up questionnaire.
+    "web/templates/followup/*.html",
+    "web/followup/forms.py",
     # The start page, where a newcomer finds the way in.
     "web/templates/public/landing.html",
     # The interests and goals a newcomer chooses from.

@@ -27,6 +27,7 @@ def answers(client: FlaskClient, **overrides: object) -> dict[str, object]:
         "name": "Karin Johansson",
         "email": "Karin.Johansson@Example.org",
         "phone": "070-123 45 67",
+        "share": ["email"],
         "birth_year": "1968",
         "gender": "female",
         "place": place_id(soup, "Nyköping"),
@@ -138,7 +139,7 @@ def test_missing_answers_keep_what_was_typed(client: FlaskClient, session: Sessi
     soup = page(response.data)
     summary = error_summary(soup)
     targets = [href for _, href in summary]
-    assert targets == ["#email", "#availability", "#consent"]
+    assert targets == ["#email", "#share", "#availability", "#consent"]  # sharing an address not given
     assert ("Ange din e-postadress", "#email") in summary
     assert soup.find("input", attrs={"name": "name"})["value"] == "Karin Johansson"
     assert soup.find("textarea", attrs={"name": "notes"}).get_text() == "Jag har en hund."

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, render_template, request
+from flask import current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from models import Coordinator, MatchStatus, Municipality, Newcomer, RejectReason, Volunteer
+from models import Coordinator, MatchStatus, Message, Municipality, Newcomer, RejectReason, Volunteer, now_utc
 
 from .. import db
 from ..matching.candidates import candidates_for
 from ..matching.decisions import DecisionRefused, Outcome, approve_match, propose_by_hand, reject_match
 from ..matching.queries import get_match, matches_page, proposals_page, vocabulary
 from ..matching.words import COMPONENT_EXPLANATIONS, COMPONENT_NAMES, REJECT_LABELS, reasons_text
+from ..pairs.attention import concerns, may_end_unmet
 from ..people import get_person
 from .access import bp, coordinator_required
+from .care import NoteForm, notes_of
 from .forms import ActionForm, BulkDecisionForm, RejectForm
+from .pair_forms import END_LABELS, EndForm, IntroduceForm
 from .redirects import see_other
 
 
@@ -100,19 +103,33 @@ def matches() -> str:
     return render_template("coordinator/matches.html", page=page, status=status, statuses=list(MatchStatus))
 
 
-def _pair_page(match_id: int, *, status: int = 200, refusal: str | None = None,
-               reject_form: RejectForm | None = None) -> tuple[str, int]:
+def pair_page(match_id: int, *, status: int = 200, refusal: str | None = None,
+              reject_form: RejectForm | None = None, introduce_form: IntroduceForm | None = None,
+              end_form: EndForm | None = None) -> tuple[str, int]:
+    """Render a pair's page with its forms, those given holding what was typed and its messages."""
+    from .pair_life import offer_channels
+
     session = db.session()
     match = get_match(session, match_id, current_user.organisation_id)
+    if introduce_form is None:
+        introduce_form = IntroduceForm(formdata=None)
+    offer_channels(introduce_form, match)
+    messages = session.scalars(select(Message).where(Message.match_id == match.id).order_by(Message.created_at,
+                                                                                           Message.id))
     return render_template("coordinator/match.html", match=match, refusal=refusal, action_form=ActionForm(),
-                           reject_form=reject_form or RejectForm(formdata=None), **_words()), status
+                           reject_form=reject_form or RejectForm(formdata=None), introduce_form=introduce_form,
+                           end_form=end_form or EndForm(formdata=None), messages=list(messages),
+                           end_labels=END_LABELS, follow_up_concerns=concerns, now=now_utc(),
+                           may_end_unmet=may_end_unmet, notes=notes_of(session, match),
+                           note_form=NoteForm(formdata=None),
+                           note_action=url_for("coordinator.add_pair_note", match_id=match.id), **_words()), status
 
 
 @bp.get("/matches/<int:match_id>")
 @coordinator_required
 def match(match_id: int) -> tuple[str, int]:
     """Show one pair: both people, the score and its parts, the reasons, and its history."""
-    return _pair_page(match_id)
+    return pair_page(match_id)
 
 
 @bp.post("/matches/<int:match_id>/approve")
@@ -122,11 +139,11 @@ def approve(match_id: int) -> Response | tuple[str, int]:
     session = db.session()
     found = get_match(session, match_id, current_user.organisation_id)
     if not ActionForm().validate_on_submit():
-        return _pair_page(match_id, status=400)
+        return pair_page(match_id, status=400)
     try:
         decision = approve_match(session, found, _coordinator())
     except DecisionRefused as refusal:
-        return _pair_page(match_id, status=409, refusal=refusal.message)
+        return pair_page(match_id, status=409, refusal=refusal.message)
     flash(_("The pair is approved.") if decision.outcome == Outcome.DONE else _("The pair was approved already."),
           "success")
     return see_other("coordinator.match", match_id=match_id)
@@ -140,12 +157,12 @@ def reject(match_id: int) -> Response | tuple[str, int]:
     found = get_match(session, match_id, current_user.organisation_id)
     form = RejectForm()
     if not form.validate_on_submit():
-        return _pair_page(match_id, status=400, reject_form=form)
+        return pair_page(match_id, status=400, reject_form=form)
     try:
         decision = reject_match(session, found, _coordinator(), reason=RejectReason(form.reason.data),
                                 note=form.note.data or "")
     except DecisionRefused as refusal:
-        return _pair_page(match_id, status=409, refusal=refusal.message)
+        return pair_page(match_id, status=409, refusal=refusal.message)
     flash(_("The pair is rejected and will not be proposed again.") if decision.outcome == Outcome.DONE
           else _("The pair was rejected already."), "success")
     return see_other("coordinator.match", match_id=match_id)

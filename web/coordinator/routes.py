@@ -10,7 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from models import Coordinator, Municipality, Newcomer, PersonStatus, Volunteer
+from models import Coordinator, Municipality, Newcomer, PersonStatus, Volunteer, now_utc
 
 from .. import audit, db
 from ..auth import authenticate
@@ -20,11 +20,14 @@ from ..links import new_nonce
 from ..matching.queries import last_run, match_counts, waiting
 from ..newcomer.forms import AssistedNewcomerForm
 from ..newcomer.routes import prepare_request_form, save_request
-from ..people import PersonFilter, get_person, list_people, status_counts
+from ..pairs.attention import follow_up_concerns, may_end_unmet, stale_proposals, unmet_pairs
+from ..people import Page, PersonFilter, get_person, list_people, status_counts
 from ..ratelimits import contact_from_form, login_per_email, login_per_ip, no_contact_given
 from ..registration import activate_newcomer
+from ..reports import matches_chart
 from ..views import form_checks_csrf
 from .access import bp, coordinator_required
+from .care import NoteForm, notes_of
 from .forms import ActionForm, LoginForm
 
 KINDS: dict[str, type[Volunteer] | type[Newcomer]] = {"volunteers": Volunteer, "newcomers": Newcomer}
@@ -72,13 +75,22 @@ def dashboard() -> str:
     """Show the organisation's people by status."""
     session = db.session()
     organisation_id = current_user.organisation_id
+    pair_counts = match_counts(session, organisation_id)
+    now = now_utc()
     return render_template(
         "coordinator/dashboard.html",
         volunteer_counts=status_counts(session, Volunteer, organisation_id),
         newcomer_counts=status_counts(session, Newcomer, organisation_id),
+        pair_counts={s: pair_counts[s] for s in ("approved", "introduced", "active", "ended")},
         waiting=waiting(session, organisation_id),
-        undecided=match_counts(session, organisation_id)["proposed"],
+        undecided=pair_counts["proposed"],
+        stale=stale_proposals(session, organisation_id, now),
+        proposal_days=current_user.organisation.proposal_days,
+        unmet=unmet_pairs(session, organisation_id),
+        concerns=follow_up_concerns(session, organisation_id, now),
+        may_end_unmet=may_end_unmet, now=now, action_form=ActionForm(),
         last_run=last_run(session, organisation_id),
+        matches_chart=matches_chart(session, organisation_id),
     )
 
 
@@ -89,11 +101,10 @@ def people(kind: str) -> str:
     session = db.session()
     organisation_id = current_user.organisation_id
     flt = PersonFilter.from_args(request.args)
-    page = list_people(
-        session, KINDS[kind], organisation_id, flt,
-        page=request.args.get("page", 1, type=int) or 1,
-        size=current_app.config["PAGE_SIZE"],
-    )
+    number, size = request.args.get("page", 1, type=int) or 1, current_app.config["PAGE_SIZE"]
+    page: Page[Volunteer] | Page[Newcomer] = (
+        list_people(session, Volunteer, organisation_id, flt, page=number, size=size) if kind == "volunteers"
+        else list_people(session, Newcomer, organisation_id, flt, page=number, size=size))
     municipalities = session.scalars(
         select(Municipality).where(Municipality.organisation_id == organisation_id).order_by(Municipality.name)
     )
@@ -114,10 +125,14 @@ def people(kind: str) -> str:
 def person(kind: str, person_id: int) -> str:
     """Show everything we hold about one person, and log that it was read."""
     session = db.session()
-    found = get_person(session, KINDS[kind], person_id, current_user.organisation_id)
+    found: Volunteer | Newcomer = (get_person(session, Volunteer, person_id, current_user.organisation_id)
+                                   if kind == "volunteers"
+                                   else get_person(session, Newcomer, person_id, current_user.organisation_id))
     audit.record(session, current_user, "read", found)
     session.commit()
-    return render_template(f"coordinator/{kind[:-1]}.html", person=found, action_form=ActionForm())
+    return render_template(f"coordinator/{kind[:-1]}.html", person=found, action_form=ActionForm(),
+                           notes=notes_of(session, found), note_form=NoteForm(formdata=None),
+                           note_action=url_for("coordinator.add_person_note", kind=kind, person_id=person_id))
 
 
 @bp.route("/newcomers/new", methods=["GET", "POST"])

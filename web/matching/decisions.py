@@ -74,7 +74,8 @@ def _lock(session: Session, model: type[Newcomer] | type[Volunteer], person_id: 
     session.execute(select(model.id).where(model.id == person_id).with_for_update())
 
 
-def _event(session: Session, match_id: int, actor: Coordinator | None, action: str, **detail: Any) -> None:
+def record_event(session: Session, match_id: int, actor: Coordinator | None, action: str, **detail: Any) -> None:
+    """Add a step to the pair's history; committed with the work it describes."""
     session.add(MatchEvent(match_id=match_id, actor_id=actor.id if actor else None, action=action,
                            detail=detail))
 
@@ -124,7 +125,7 @@ def approve_match(session: Session, match: Match, actor: Coordinator) -> Decisio
         newcomer.status = PersonStatus.MATCHED
         if volunteer.open_matches >= volunteer.capacity:
             volunteer.status = PersonStatus.MATCHED
-        _event(session, match_id, actor, "approved")
+        record_event(session, match_id, actor, "approved")
         match_row = session.get(Match, match_id)
         assert match_row is not None
         audit.record(session, actor, "approved", match_row)
@@ -163,7 +164,7 @@ def reject_match(session: Session, match: Match, actor: Coordinator, *, reason: 
         if status == MatchStatus.REJECTED:
             return Decision(match_id, Outcome.ALREADY)
         raise _refusal(session, match)
-    _event(session, match_id, actor, "rejected", reason=reason.value, note=note)
+    record_event(session, match_id, actor, "rejected", reason=reason.value, note=note)
     match_row = session.get(Match, match_id)
     assert match_row is not None
     audit.record(session, actor, "rejected", match_row, reason=reason.value)
@@ -196,7 +197,7 @@ def propose_by_hand(session: Session, newcomer: Newcomer, volunteer: Volunteer, 
     except IntegrityError:
         session.rollback()
         raise DecisionRefused(_("This pair was rejected before, so it cannot be proposed again.")) from None
-    _event(session, match.id, actor, "proposed_by_hand")
+    record_event(session, match.id, actor, "proposed_by_hand")
     audit.record(session, actor, "proposed", match)
     session.commit()
     return match

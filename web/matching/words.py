@@ -165,7 +165,9 @@ MATCH_STATUS_LABELS = {
     "proposed": _l("Proposed"), "approved": _l("Approved"), "introduced": _l("Introduced"),
     "active": _l("Active"), "ended": _l("Ended"), "rejected": _l("Rejected"), "superseded": _l("Replaced"),
 }
-EVENT_LABELS = {"approved": _l("Approved"), "rejected": _l("Rejected"), "proposed_by_hand": _l("Proposed by hand")}
+EVENT_LABELS = {"approved": _l("Approved"), "rejected": _l("Rejected"), "proposed_by_hand": _l("Proposed by hand"),
+                "introduced": _l("Introduced"), "activated": _l("Marked active"), "ended": _l("Ended"),
+                "nudged": _l("Reminded to meet")}
 
 
 def _value(code: Any) -> str:

@@ -36,8 +36,8 @@ class NewcomerForm(PersonForm):
     """What a newcomer tells us when asking for a kompis."""
 
     staff = False  # worded to the newcomer; see AssistedNewcomerForm
-    page_order = ("name", "phone", "email", "contact_language", "birth_year", "gender", "arrival_year", "place",
-                  "max_distance_km", "swedish_level", "languages", "goals", "interests", "availability",
+    page_order = ("name", "phone", "email", "share", "contact_language", "birth_year", "gender", "arrival_year",
+                  "place", "max_distance_km", "swedish_level", "languages", "goals", "interests", "availability",
                   "gender_preference", "what_matters", "notes", "consent")
 
     phone = StringField(_l("Phone number"), filters=[clean_text], validators=[phone_number])
@@ -90,6 +90,9 @@ STAFF_WORDING: dict[str, tuple[Any, Any, Any]] = {
     "name": (_l("The newcomer's full name"), _l("Enter your name"), _l("Enter the newcomer's name")),
     "phone": (_l("The newcomer's phone number"), None, None),
     "email": (_l("The newcomer's e-mail address (optional)"), None, None),
+    "share": (_l("What may the newcomer's kompis get from us at the introduction?"),
+              _l("Choose what your kompis may get, so that you can reach each other"),
+              _l("Choose what the kompis may get, so that they can reach each other")),
     "contact_language": (_l("Which language should we use when we contact the newcomer?"),
                          _l("Choose a language for us to contact you in"),
                          _l("Choose a language to contact the newcomer in")),

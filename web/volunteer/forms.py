@@ -29,7 +29,7 @@ def _speaks_a_language(form: Any, field: Any) -> None:
 class VolunteerForm(PersonForm):
     """Everything a volunteer tells us when signing up."""
 
-    page_order = ("name", "email", "phone", "birth_year", "gender", "place", "max_distance_km", "languages",
+    page_order = ("name", "email", "phone", "share", "birth_year", "gender", "place", "max_distance_km", "languages",
                   "help_offered", "interests", "availability", "capacity", "gender_preference", "what_matters",
                   "notes", "consent")
 
@@ -67,3 +67,12 @@ class VolunteerForm(PersonForm):
 
 class ConfirmEmailForm(KompisForm):
     """The button that confirms an e-mail address; a link alone never changes anything."""
+
+
+class StillAvailableForm(KompisForm):
+    """A volunteer's answer to "are you still available?"."""
+
+    answer = RadioChoiceField(_l("Do you still want to be a kompis?"),
+                              choices=options([("yes", _l("Yes, I still want to be a kompis")),
+                                               ("no", _l("No, not now"))]),
+                              validators=[InputRequired(_l("Choose yes or no"))])

@@ -5,22 +5,25 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from models import Volunteer
+from models import PersonStatus, Volunteer
 
 from .. import db, mail
 from ..choices import goal_choices, goal_descriptions, language_codes
 from ..extensions import limiter
 from ..i18n import current_language
 from ..links import LinkError, check_nonce, make_link_token, read_link_token
+from ..pairs.housekeeping import STILL_AVAILABLE, answer_still_available
 from ..person_form import person_data
 from ..ratelimits import contact_from_form, no_contact_given, signup_per_email, signup_per_ip
 from ..registration import confirm_email, register_volunteer
 from ..views import external_url, form_checks_csrf
-from .forms import ConfirmEmailForm, VolunteerForm
+from .forms import ConfirmEmailForm, StillAvailableForm, VolunteerForm
 
 bp = Blueprint("volunteer", __name__, url_prefix="/volunteer")
 
 CONFIRM = "volunteer-confirm"
+# A "still available?" link, and the one that brings a paused volunteer back, work for a year.
+STILL_AVAILABLE_MAX_AGE = 365 * 24 * 3600
 
 
 def _signup_form() -> VolunteerForm:
@@ -100,3 +103,24 @@ def confirm(token: str) -> Response | str | tuple[str, int]:
 def confirmed() -> str:
     """Thank the volunteer and say what happens next."""
     return render_template("volunteer/confirmed.html")
+
+
+@bp.route("/available/<token>", methods=["GET", "POST"])
+@form_checks_csrf
+def still_available(token: str) -> Response | str | tuple[str, int]:
+    """Ask a volunteer who has waited long whether they still want a kompis; a GET changes nothing."""
+    session = db.session()
+    try:
+        volunteer_id, nonce = read_link_token(STILL_AVAILABLE, token, STILL_AVAILABLE_MAX_AGE)
+        volunteer = check_nonce(session.get(Volunteer, volunteer_id), nonce)
+    except LinkError as problem:
+        return render_template("volunteer/available_link_problem.html", reason=problem.reason), 410
+    assert isinstance(volunteer, Volunteer)
+    form = StillAvailableForm()
+    if form.validate_on_submit():
+        available = form.answer.data == "yes"
+        answer_still_available(session, volunteer, available=available)
+        return render_template("volunteer/available_answered.html", available=available)
+    status = 400 if form.is_submitted() else 200
+    return render_template("volunteer/still_available.html", form=form, token=token,
+                           paused=volunteer.status == PersonStatus.PAUSED), status
