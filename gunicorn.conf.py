@@ -2,9 +2,10 @@
 
 import multiprocessing
 import os
-import re
 
 from gunicorn.glogging import Logger
+
+from web.redaction import redact_path
 
 bind = os.environ.get("BIND", "0.0.0.0:" + os.environ.get("PORT", "8000"))
 # Two workers per core, plus one: the app mostly waits on the database.
@@ -24,11 +25,11 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 class RedactingLogger(Logger):
-    """The access log, without the tokens of e-mailed links: a token opens someone's confirmation."""
+    """The access log, without the tokens of sent links: a token opens someone's confirmation or follow-up."""
 
     def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
         atoms = super().atoms(resp, req, environ, request_time)
-        atoms["U"] = re.sub(r"(/confirm/)[^/?]+", r"\1[token]", atoms["U"])
+        atoms["U"] = redact_path(atoms["U"])
         return atoms
 
 

@@ -84,10 +84,20 @@ def test_serve_answers_on_the_given_port(database_url: str, tmp_path) -> None:
     try:
         health = wait_for_json(f"http://127.0.0.1:{port}/healthz", seconds=30)
         assert health == {"status": "ok", "database": "ok"}
+        # Links people got and searches staff make: the access log keeps neither the token nor the terms.
+        for path in ("/followup/eyJpZCI6MX0.secret-token?lang=ar", "/volunteer/available/eyJpZCI6Mn0.other-token",
+                     "/volunteer/confirm/eyJpZCI6M30.third-token", "/coordinator/volunteers?q=Amal+Hassan"):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5)  # noqa: S310
+            except OSError:
+                pass  # 410 or a redirect to login: what matters is the log line
     finally:
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert f"http://127.0.0.1:{port}/" in output
+    assert "GET /followup/[token] HTTP" in output and "GET /volunteer/available/[token] HTTP" in output
+    for secret in ("secret-token", "other-token", "third-token", "Amal", "lang=ar"):
+        assert secret not in output
 
 
 def free_port() -> int:

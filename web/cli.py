@@ -46,6 +46,7 @@ def register_commands(app: Flask) -> None:
 def serve(host: str, port: int) -> None:
     """Serve Kompis for local use (production runs gunicorn)."""
     from .demo import DEMO_PASSWORD, demo_logins
+    from .redaction import redact_development_log
 
     click.echo(f"\nKompis is running on http://{host}:{port}/")
     logins = demo_logins(db.session())
@@ -55,6 +56,7 @@ def serve(host: str, port: int) -> None:
             click.echo(f"    {email}  ({organisation})")
         click.echo(f"    password: {DEMO_PASSWORD}")
     click.echo("")
+    redact_development_log()
     # Werkzeug directly: Flask's app.run() refuses to start inside a CLI command.
     run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
 

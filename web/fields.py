@@ -11,6 +11,7 @@ from typing import Any
 import phonenumbers
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
@@ -21,16 +22,40 @@ from models.enums import LanguageLevel
 
 # Characters no person types into a name or a note; PostgreSQL refuses NUL outright.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Bidirectional embeddings, overrides, isolates and marks, and zero-width spaces: never part of a name.
+_INVISIBLE = re.compile(r"[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# A (non-)joiner that does not sit between two letters joins nothing.
+_LOOSE_JOINER = re.compile(r"(?<![^\W\d_])[\u200c\u200d]|[\u200c\u200d](?![^\W\d_])")
 # A one-line answer (a name) ends up in e-mails: a line break there could add lines of its own.
 _CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
 class KompisForm(FlaskForm):
-    """A form that refuses control characters in any text with a message, not a crash."""
+    """A form that refuses control characters in any text, and files in place of text, with a message."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            """Keep only text: a file posted in place of an answer is noted, and its field left empty."""
+            wrapped = super().wrap_formdata(form, formdata)
+            if wrapped is None or not hasattr(wrapped, "items"):
+                return wrapped
+            form._not_text = {key for key, value in wrapped.items(multi=True) if not isinstance(value, str)}
+            if not form._not_text:
+                return wrapped
+            return MultiDict([(k, v) for k, v in wrapped.items(multi=True) if isinstance(v, str)])
+
+    _not_text: set[str] = set()
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
-        return self.refuse_control_characters(self) and valid
+        return self.refuse_control_characters(self) and self._refuse_files() and valid
+
+    def _refuse_files(self) -> bool:
+        """Add a message to every field a file was posted to; tell whether there was none."""
+        for name in self._not_text:
+            if name in self._fields:
+                self[name].errors = [*self[name].errors, _l("Write the answer as text")]
+        return not self._not_text
 
     @staticmethod
     def refuse_control_characters(fields: Iterable[Field]) -> bool:
@@ -171,9 +196,19 @@ def clean_text(value: str | None) -> str | None:
 
 
 def clean_name(value: str | None) -> str | None:
-    """Clean a name like any text, and let runs of spaces count as one."""
+    """Clean a name like any text, drop the invisible characters that could disguise it, and let runs of
+    spaces count as one.
+
+    Bidirectional controls could make a name read differently from what is stored ("Anna" shown for
+    "annA"), and zero-width characters make two names look alike. Dari and Persian names need the
+    zero-width non-joiner inside a word (می‌), so it and the joiner stay between two letters.
+    """
     cleaned = clean_text(value)
-    return re.sub(r"[ \u00a0]{2,}", " ", cleaned) if cleaned else cleaned
+    if not cleaned:
+        return cleaned
+    cleaned = _INVISIBLE.sub("", cleaned)
+    cleaned = _LOOSE_JOINER.sub("", cleaned)
+    return re.sub(r"[ \u00a0]{2,}", " ", cleaned).strip()
 
 
 # Weekly availability: one checkbox per day and part of day.

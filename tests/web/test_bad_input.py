@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
@@ -73,3 +75,18 @@ def test_random_input_never_fails_or_half_stores(app: Flask, session: Session, u
             assert after[people] - before[people] in (0, 1)
 
     post_random()
+
+
+@pytest.mark.parametrize("url", list(FIELDS))
+def test_a_file_in_place_of_an_answer_is_refused_with_the_form(app: Flask, session: Session, url: str) -> None:
+    make_organisation(session)
+    client = app.test_client()
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    for field in FIELDS[url]:
+        before = _rows(session)
+        response = client.post(url, data={"csrf_token": token, field: (io.BytesIO(b"%PDF-1.4"), "answer.pdf")},
+                               content_type="multipart/form-data")
+        assert response.status_code == 400, field
+        assert "<form" in response.get_data(as_text=True), field
+        session.rollback()
+        assert _rows(session) == before, field

@@ -174,6 +174,19 @@ def test_logout_ends_the_session(app, client: FlaskClient, session: Session, nyk
         ("//evil.example/", "/coordinator/"),
         ("/\\evil.example/", "/coordinator/"),
         ("https://evil.example/", "/coordinator/"),
+        ("///evil.example/", "/coordinator/"),
+        ("/\\/evil.example/", "/coordinator/"),
+        ("\\\\evil.example/", "/coordinator/"),
+        ("/\t/evil.example/", "/coordinator/"),
+        ("/\n/evil.example/", "/coordinator/"),
+        ("/\r//evil.example/", "/coordinator/"),
+        (" //evil.example/", "/coordinator/"),
+        ("http:evil.example", "/coordinator/"),
+        ("javascript:alert(1)", "/coordinator/"),
+        ("/coordinator/\\evil", "/coordinator/"),
+        ("evil.example", "/coordinator/"),
+        ("", "/coordinator/"),
+        ("/%2F/evil.example/", "/%2F/evil.example/"),  # an encoded slash is a path of this site, not a host
     ],
 )
 def test_login_returns_only_to_a_page_of_this_site(

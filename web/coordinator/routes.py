@@ -34,11 +34,21 @@ KINDS: dict[str, type[Volunteer] | type[Newcomer]] = {"volunteers": Volunteer, "
 
 
 def _safe_next(target: str | None) -> str:
-    parts = urlsplit(target or "")
-    # No backslash either: browsers read "/\evil.example" as "//evil.example".
-    if target and not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target:
-        return target
-    return url_for("coordinator.dashboard")
+    """Return `target` if it is a path of this site, else the dashboard.
+
+    Browsers forgive much that urlsplit does not: they read a backslash as a
+    slash ("/\\evil.example"), drop tabs and line breaks ("/\\t/evil.example"), and
+    take three slashes for two ("///evil.example"). So a path must start with one
+    slash and hold no backslash, no second leading slash, and no control or space.
+    """
+    if not target or not target.startswith("/") or target[1:2] in ("/", "\\"):
+        return url_for("coordinator.dashboard")
+    if "\\" in target or any(ord(c) <= 0x20 or 0x7F <= ord(c) <= 0x9F for c in target):
+        return url_for("coordinator.dashboard")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return url_for("coordinator.dashboard")
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
