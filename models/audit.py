@@ -29,3 +29,5 @@ class AuditEvent(Base):
     subject_type: Mapped[str] = mapped_column(String(20))
     subject_id: Mapped[int] = mapped_column(Integer)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Where the request came from, as the trusted proxies tell it; empty for commands.
+    client_address: Mapped[str] = mapped_column(String(45), default="")

@@ -688,6 +688,8 @@ def test_ending_needs_a_reason_and_frees_the_seat(
 
     ended = action(client, f"/coordinator/matches/{pair.id}/end", reason="not_working", note="Det klickade inte.")
     assert ended.status_code == 303
+    # It ended in its first weeks: the coordinator is asked to talk with the newcomer first.
+    assert "Talk with the newcomer" in client.get(ended.headers["Location"]).get_data(as_text=True)
     match = reread(session, Match, pair.id)
     assert (match.status, match.reason, match.reason_note) == (MatchStatus.ENDED, "not_working", "Det klickade inte.")
     volunteer, newcomer = reread(session, Volunteer, pair.volunteer_id), reread(session, Newcomer, pair.newcomer_id)
@@ -826,3 +828,15 @@ def test_a_crowd_of_double_clicks_at_once_still_sends_each_message_once(
     assert answers == [303] * len(clicks)
     assert len(mail_to(outbox, NEWCOMER_EMAIL)) == len(mail_to(outbox, VOLUNTEER_EMAIL)) == 1
     assert count(session, Message) == 2 and count(session, FollowUp) == 4
+
+
+def test_only_a_pair_that_ended_in_its_first_weeks_asks_for_a_talk() -> None:
+    from datetime import timedelta
+
+    from web.pairs.lifecycle import EARLY_END, ended_early
+
+    introduced = now_utc() - timedelta(weeks=30)
+    assert not ended_early(Match(introduced_at=introduced, ended_at=introduced + EARLY_END))
+    assert ended_early(Match(introduced_at=introduced, ended_at=introduced + timedelta(weeks=3)))
+    assert ended_early(Match(introduced_at=None, ended_at=introduced))  # ended before anyone was introduced
+    assert not ended_early(Match(introduced_at=introduced, ended_at=None))

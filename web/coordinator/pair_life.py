@@ -109,6 +109,10 @@ def end_pair(match_id: int) -> Response | tuple[str, int]:
         return pair_page(match_id, status=409, refusal=refusal.message)
     flash(_("The pair has ended. The newcomer can be matched again.") if decision.outcome == Outcome.DONE
           else _("The pair had ended already."), "success")
+    session.expire_all()
+    if decision.outcome == Outcome.DONE and lifecycle.ended_early(get_match(session, match_id,
+                                                                            current_user.organisation_id)):
+        flash(_("The pair ended in its first weeks. Talk with the newcomer before they get a new kompis."), "info")
     return see_other("coordinator.match", match_id=match_id)
 
 

@@ -23,7 +23,7 @@ from ..newcomer.routes import prepare_request_form, save_request
 from ..pairs.attention import follow_up_concerns, may_end_unmet, stale_proposals, unmet_pairs
 from ..people import Page, PersonFilter, get_person, list_people, status_counts
 from ..ratelimits import contact_from_form, login_per_email, login_per_ip, no_contact_given
-from ..registration import activate_newcomer
+from ..registration import activate_newcomer, email_key
 from ..reports import matches_chart
 from ..views import form_checks_csrf
 from .access import bp, coordinator_required
@@ -60,10 +60,17 @@ def login() -> Response | str | tuple[str, int]:
     """Log a coordinator in."""
     form = LoginForm()
     if form.validate_on_submit():
-        coordinator = authenticate(db.session(), form.email.data, form.password.data)
+        session = db.session()
+        coordinator = authenticate(session, form.email.data, form.password.data)
         if coordinator is not None:
             login_user(coordinator)
+            audit.record_sign_in(session, coordinator, "signed_in")
+            session.commit()
             return redirect(_safe_next(request.args.get("next")))
+        # The account the address names, if any: a failure is recorded against it, never the typed words.
+        audit.record_sign_in(session, session.scalar(select(Coordinator).where(
+            Coordinator.email_key == email_key(form.email.data))), "sign_in_failed")
+        session.commit()
         form.password.errors = [_("The e-mail address or the password is wrong")]
     status = 400 if request.method == "POST" else 200
     return render_template("coordinator/login.html", form=form), status
@@ -74,6 +81,7 @@ def logout() -> Response:
     """Log the coordinator out, and end every session of theirs: a copied cookie stops working too."""
     if current_user.is_authenticated:
         current_user.session_nonce = new_nonce()
+        audit.record_sign_in(db.session(), current_user._get_current_object(), "signed_out")
         db.session().commit()
     logout_user()
     return redirect(url_for("public.landing"))
@@ -115,6 +123,10 @@ def people(kind: str) -> str:
     page: Page[Volunteer] | Page[Newcomer] = (
         list_people(session, Volunteer, organisation_id, flt, page=number, size=size) if kind == "volunteers"
         else list_people(session, Newcomer, organisation_id, flt, page=number, size=size))
+    # That a list was read, and how many people it held: never what was searched for.
+    audit.record(session, current_user, "listed", current_user.organisation, kind=kind, results=page.total,
+                 searched=bool(flt.q.strip()), filtered=bool(flt.status or flt.municipality or flt.language))
+    session.commit()
     municipalities = session.scalars(
         select(Municipality).where(Municipality.organisation_id == organisation_id).order_by(Municipality.name)
     )

@@ -6,6 +6,8 @@ the same transaction. Withdrawing someone ends their open pairs.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask_babel import gettext as _
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.orm import Session
@@ -61,6 +63,18 @@ def end_match(session: Session, match: Match, actor: Coordinator | None, *, reas
     if status == MatchStatus.ENDED:
         return Decision(match_id, Outcome.ALREADY)
     raise DecisionRefused(_("Only an approved, introduced or active pair can be ended."))
+
+
+# Pairs that end in their first weeks can do harm (DESIGN, "The coordinator's week"): the coordinator is
+# asked to talk with the newcomer before a new match.
+EARLY_END = timedelta(weeks=8)
+
+
+def ended_early(match: Match) -> bool:
+    """Tell whether an ended pair ended before it had run for `EARLY_END`."""
+    if match.ended_at is None:
+        return False
+    return match.introduced_at is None or match.ended_at - match.introduced_at < EARLY_END
 
 
 def _end(session: Session, match_id: int, actor: Coordinator | None, reason: EndReason, note: str) -> bool:

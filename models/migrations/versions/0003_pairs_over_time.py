@@ -190,6 +190,10 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_contact_notes_newcomer_id"), ["newcomer_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contact_notes_volunteer_id"), ["volunteer_id"], unique=False)
 
+    with op.batch_alter_table("audit_events", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("client_address", sa.String(length=45), nullable=False, server_default=""))
+    _drop_server_defaults("audit_events", "client_address")
+
     with op.batch_alter_table("matches", schema=None) as batch_op:
         batch_op.add_column(sa.Column("introduced_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("nudged_at", sa.DateTime(timezone=True), nullable=True))
@@ -227,6 +231,8 @@ def _drop_server_defaults(table: str, *columns: str) -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("audit_events", schema=None) as batch_op:
+        batch_op.drop_column("client_address")
     op.drop_table("contact_notes")
     with op.batch_alter_table("volunteers", schema=None) as batch_op:
         batch_op.drop_column("share_phone")
