@@ -6,9 +6,11 @@ from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from models import Coordinator, EndReason, Match, Newcomer, Side, Volunteer
+from models import Coordinator, EndReason, Match, Message, Newcomer, Side, Volunteer
 
 from .. import db
 from ..matching.decisions import DecisionRefused, Outcome
@@ -73,7 +75,15 @@ def introduce_pair(match_id: int) -> Response | tuple[str, int]:
         return pair_page(match_id, status=409, refusal=refusal.message)
     flash(_("The pair is introduced. The messages are kept below.") if decision.outcome == Outcome.DONE
           else _("The pair was introduced already; nothing more was sent."), "success")
+    if decision.outcome == Outcome.DONE and _undelivered(session, match_id):
+        flash(_("A message could not be delivered. See below, and reach the person another way."), "error")
     return see_other("coordinator.match", match_id=match_id)
+
+
+def _undelivered(session: Session, match_id: int) -> bool:
+    """Tell whether a message of the pair's introduction failed to go."""
+    return session.scalar(select(Message.id).where(Message.match_id == match_id, Message.error != "").limit(1)) \
+        is not None
 
 
 @bp.post("/matches/<int:match_id>/activate")
