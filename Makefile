@@ -35,9 +35,9 @@ run: $(STAMP) $(CATALOGS)
 	KOMPIS_DEVELOPMENT=1 $(BIN)/kompis seed-demo --if-empty
 	KOMPIS_DEVELOPMENT=1 PORT=$(PORT) $(BIN)/kompis serve
 
-# The whole suite on SQLite; then, when TEST_DATABASE_URL is set, every database
-# test again on that PostgreSQL.
-test: $(STAMP) $(CATALOGS) $(CHROMIUM) $(NOTO)
+# The static checks, the whole suite on SQLite; then, when TEST_DATABASE_URL is set,
+# every database test again on that PostgreSQL.
+test: lint $(CATALOGS) $(CHROMIUM) $(NOTO)
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== database tests again on $$TEST_DATABASE_URL"; \

@@ -25,10 +25,13 @@ from .enums import (
 from .matching import Match, MatchEvent, MatchRun, UnmatchedNewcomer
 from .organisation import DEFAULT_WEIGHTS, Coordinator, Organisation
 from .people import Newcomer, NewcomerLanguage, Volunteer, VolunteerLanguage
-from .vocabulary import Goal, Interest, Language, Municipality, Place
+from .staff import RecoveryCode, StaffSession
+from .vocabulary import Goal, Interest, InterestTranslation, Language, Municipality, Place
 
 __all__ = [
     "AuditEvent",
+    "RecoveryCode",
+    "StaffSession",
     "Channel",
     "ContactNote",
     "EDITABLE_PURPOSES",
@@ -46,6 +49,7 @@ __all__ = [
     "Gender",
     "Goal",
     "Interest",
+    "InterestTranslation",
     "Language",
     "LanguageLevel",
     "MATCH_COMPONENTS",

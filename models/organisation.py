@@ -55,6 +55,10 @@ class Organisation(Base):
     )
     # A proposal undecided for longer than this is flagged on the dashboard.
     proposal_days: Mapped[int] = mapped_column(Integer, default=7)
+    # Shown in messages and on the privacy notice: how people reach the controller.
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    contact_address: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
 
     municipalities: Mapped[list[Municipality]] = relationship(
@@ -87,9 +91,15 @@ class Coordinator(Base):
         ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    session_nonce: Mapped[str] = mapped_column(String(32))
+    # Rotated when an invitation or a password-reset link is used, so each works once.
+    link_nonce: Mapped[str] = mapped_column(String(32))
+    # The TOTP secret (RFC 6238), empty until the second factor is enrolled.
+    totp_secret: Mapped[str] = mapped_column(String(64), default="")
+    # The last time step whose code was accepted: a code is never taken twice.
+    totp_last_step: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     last_login_at: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="coordinators")
 
@@ -110,6 +120,11 @@ class Coordinator(Base):
     def is_anonymous(self) -> bool:
         return False
 
+    @property
+    def is_enrolled(self) -> bool:
+        """Tell whether the account has its second factor."""
+        return bool(self.totp_secret)
+
     def get_id(self) -> str:
-        """Return the login session's id: changes when the password does, ending old sessions."""
-        return f"{self.id}:{self.session_nonce}"
+        """Return the account's id; which sessions are valid is held in staff_sessions."""
+        return str(self.id)

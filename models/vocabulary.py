@@ -38,6 +38,16 @@ class Interest(Base):
         return f"Interest(code={self.code!r})"
 
 
+class InterestTranslation(Base):
+    """An admin's word for an interest in one language, in place of the catalog's (or for a new interest)."""
+
+    __tablename__ = "interest_translations"
+
+    interest_code: Mapped[str] = mapped_column(ForeignKey("interests.code", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(12), primary_key=True)
+    label: Mapped[str] = mapped_column(String(120))
+
+
 class Goal(Base):
     """What a newcomer wants from a kompis, and equally what a volunteer offers."""
 

@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
+import seed_data
 from models import Base
 from models.migrate import upgrade
 
@@ -68,13 +69,20 @@ def _prepared_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def _empty_postgres_tables() -> None:
-    """Delete everything but the reference data (TRUNCATE … CASCADE would empty it too)."""
+    """Delete everything but the reference data (TRUNCATE … CASCADE would empty it too).
+
+    The audit log refuses DELETE on PostgreSQL, so it is truncated: nothing refers to it.
+    """
     engine = create_engine(POSTGRES_URL)
     with engine.begin() as conn:
+        conn.execute(text("TRUNCATE audit_events"))
         conn.execute(text("UPDATE municipalities SET organisation_id = NULL"))
         for table in reversed(Base.metadata.sorted_tables):
-            if table.name not in REFERENCE_TABLES:
+            if table.name not in REFERENCE_TABLES | {"audit_events"}:
                 conn.execute(table.delete())
+        # Interests an admin added in a test: the shipped vocabulary stays.
+        shipped = [interest.code for interest in seed_data.load_interests()]
+        conn.execute(text("DELETE FROM interests WHERE code <> ALL(:shipped)"), {"shipped": shipped})
     engine.dispose()
 
 

@@ -27,6 +27,7 @@ from models import (
 from web.links import new_nonce
 from web.passwords import hash_password
 from web.registration import email_key
+from web.second_factor import new_secret
 
 PASSWORD = "correct horse battery staple"
 _HASHES: dict[str, str] = {}
@@ -64,13 +65,14 @@ def make_organisation(session: Session, name: str = "Nyköpings kommun", *,
 
 def make_coordinator(session: Session, organisation: Organisation | None, *,
                      email: str = "samordnare@example.org", admin: bool = False) -> Coordinator:
-    """Create a staff account whose password is PASSWORD."""
+    """Create a staff account whose password is PASSWORD, its second factor enrolled."""
     if PASSWORD not in _HASHES:
         _HASHES[PASSWORD] = hash_password(PASSWORD)
     coordinator = Coordinator(
         email=email, email_key=email_key(email), password_hash=_HASHES[PASSWORD],
         role="admin" if admin else "coordinator",
-        organisation_id=organisation.id if organisation else None, session_nonce=new_nonce(),
+        organisation_id=organisation.id if organisation else None, link_nonce=new_nonce(),
+        totp_secret=new_secret(),
     )
     session.add(coordinator)
     session.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -18,6 +19,8 @@ from sqlalchemy.orm import Session
 from models import Coordinator, Newcomer, Organisation, Role, Volunteer
 from tests.factories import make_organisation
 from web.passwords import verify_password
+
+RECOVERY_CODE = re.compile(r"^\s+([A-Z2-7]{4}(?:-[A-Z2-7]{4}){3})$", re.MULTILINE)
 
 
 def invoke(app: Flask, *args: str, input: str | None = None):
@@ -34,6 +37,10 @@ def test_create_coordinator_with_password_from_stdin(app: Flask, session: Sessio
     assert coordinator.role == Role.COORDINATOR
     assert coordinator.password_hash.startswith("$argon2id$")
     assert verify_password(coordinator.password_hash, "ett långt lösenord")
+    # The second factor comes with the account: the URI (also drawn as a QR code) and ten recovery codes.
+    assert coordinator.totp_secret
+    assert "otpauth://totp/" in result.output and f"secret={coordinator.totp_secret}" in result.output
+    assert len(set(RECOVERY_CODE.findall(result.output))) == 10
 
 
 def test_create_coordinator_explains_mistakes(app: Flask, session: Session) -> None:
@@ -51,7 +58,8 @@ def test_create_admin_without_organisation(app: Flask, session: Session) -> None
     result = invoke(app, "create-coordinator", "admin@example.org", "--admin", "--password-stdin",
                     input="ett långt lösenord\n")
     assert result.exit_code == 0, result.output
-    assert session.scalar(select(Coordinator)).role == Role.ADMIN
+    admin = session.scalar(select(Coordinator))
+    assert admin.role == Role.ADMIN and admin.totp_secret and "otpauth://totp/" in result.output
 
 
 def test_db_upgrade_is_safe_to_repeat(app: Flask) -> None:
@@ -67,7 +75,13 @@ def test_seed_demo_builds_organisations_and_people(app: Flask, session: Session)
     assert len(names) == 5
     assert session.scalar(select(func.count()).select_from(Volunteer)) == 7 * 6
     assert session.scalar(select(func.count()).select_from(Newcomer)) == 7 * 6
-    assert session.scalar(select(func.count()).select_from(Coordinator)) == 5
+    # A coordinator of each organisation, and an admin of none.
+    coordinators = select(func.count()).select_from(Coordinator).where(Coordinator.role == Role.COORDINATOR,
+                                                                        Coordinator.organisation_id.is_not(None))
+    assert session.scalar(coordinators) == 5
+    admins = list(session.scalars(select(Coordinator).where(Coordinator.role == Role.ADMIN)))
+    assert [(a.email, a.organisation_id) for a in admins] == [("admin@demo.example.org", None)]
+    assert session.scalar(select(func.count()).select_from(Coordinator)) == 6
     again = invoke(app, "seed-demo", "--if-empty")
     assert "already" in again.output
     assert session.scalar(select(func.count()).select_from(Volunteer)) == 7 * 6

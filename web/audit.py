@@ -45,9 +45,9 @@ def _client_address() -> str:
     return (request.remote_addr or "")[:45] if has_request_context() else ""
 
 
-def record_sign_in(session: Session, account: Coordinator | None, action: str) -> None:
+def record_sign_in(session: Session, account: Coordinator | None, action: str, **detail: object) -> None:
     """Add a sign-in, a failed one, or a sign-out; a failure for an unknown address names no account."""
     session.add(AuditEvent(actor_id=account.id if account else None,
                            organisation_id=account.organisation_id if account else None, action=action,
-                           subject_type="staff", subject_id=account.id if account else 0,
+                           subject_type="staff", subject_id=account.id if account else 0, detail=dict(detail),
                            client_address=_client_address()))

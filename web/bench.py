@@ -70,7 +70,7 @@ def fill(app: Flask, people: int, seed: int = 7) -> None:
         Place.municipality_code.in_([m.code for m in municipalities]))))
     session.add(Coordinator(email="bench@example.org", email_key="bench@example.org",
                             password_hash=hash_password(PASSWORD), organisation_id=organisation.id,
-                            session_nonce=new_nonce()))
+                            link_nonce=new_nonce()))
     session.commit()
     for model, spoken, owner in ((Volunteer, VolunteerLanguage, "volunteer_id"),
                                  (Newcomer, NewcomerLanguage, "newcomer_id")):

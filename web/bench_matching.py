@@ -85,7 +85,7 @@ def organisations() -> tuple[int, list[str], int, list[str]]:
         municipality.organisation_id = local.id if mine else national.id
         (local_codes if mine else national_codes).append(municipality.code)
     session.add(Coordinator(email=COORDINATOR, email_key=COORDINATOR, password_hash=hash_password(PASSWORD),
-                            organisation_id=local.id, session_nonce=new_nonce()))
+                            organisation_id=local.id, link_nonce=new_nonce()))
     session.commit()
     return local.id, local_codes, national.id, national_codes
 

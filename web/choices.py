@@ -11,6 +11,7 @@ from models import Goal, Interest, Language, Municipality, Place
 
 from .fields import options
 from .i18n import language_name
+from .interest_labels import interest_label
 
 
 def place_choices(session: Session, organisation_id: int | None = None) -> list[SelectChoice]:
@@ -33,7 +34,8 @@ def place_choices(session: Session, organisation_id: int | None = None) -> list[
 def interest_choices(session: Session) -> list[SelectChoice]:
     """Return interests as choices with translated labels, sorted by label."""
     interests = session.scalars(select(Interest))
-    return options(sorted(((i.code, gettext(i.label)) for i in interests), key=lambda c: c[1].casefold()))
+    return options(sorted(((i.code, interest_label(i.code, i.label)) for i in interests),
+                          key=lambda c: c[1].casefold()))
 
 
 def goal_choices(session: Session) -> list[SelectChoice]:

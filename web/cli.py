@@ -51,10 +51,10 @@ def serve(host: str, port: int) -> None:
     click.echo(f"\nKompis is running on http://{host}:{port}/")
     logins = demo_logins(db.session())
     if logins:
-        click.echo("Log in as a demo coordinator at " f"http://{host}:{port}/coordinator/login with")
-        for organisation, email in logins:
-            click.echo(f"    {email}  ({organisation})")
-        click.echo(f"    password: {DEMO_PASSWORD}")
+        click.echo(f"Log in to the demo at http://{host}:{port}/coordinator/login with the password "
+                   f"{DEMO_PASSWORD} and a code from an authenticator app given the account's URI:")
+        for organisation, email, uri in logins:
+            click.echo(f"    {email}  ({organisation})\n        {uri}")
     click.echo("")
     redact_development_log()
     # Werkzeug directly: Flask's app.run() refuses to start inside a CLI command.
@@ -119,12 +119,15 @@ def seed_demo_command(if_empty: bool, per_area: int, seed: int, force: bool, pai
 @with_appcontext
 def create_organisation_command(name: str, municipalities: tuple[str, ...]) -> None:
     """Create an organisation that runs matching in the municipalities it serves."""
+    from flask_babel import force_locale
+
     from .organisations import OrganisationError, create_organisation
 
-    try:
-        organisation = create_organisation(db.session(), name, municipalities)
-    except OrganisationError as error:
-        raise click.ClickException(str(error)) from error
+    with force_locale("en"):
+        try:
+            organisation = create_organisation(db.session(), name, municipalities)
+        except OrganisationError as error:
+            raise click.ClickException(str(error)) from error
     served = ", ".join(m.name for m in organisation.municipalities)
     click.echo(f"Created {organisation.name}, serving {served}.")
 
@@ -137,8 +140,16 @@ def create_organisation_command(name: str, municipalities: tuple[str, ...]) -> N
 @with_appcontext
 def create_coordinator_command(email: str, organisation_name: str | None, admin: bool,
                                password_stdin: bool) -> None:
-    """Create a staff account; the password is asked for, or read from standard input."""
+    """Create a staff account with its second factor; the password is asked for, or read from standard input.
+
+    It prints the account's otpauth:// URI, as text and as a QR code, for an
+    authenticator app, and ten recovery codes: give them to the person, and
+    nobody else, by a safe way.
+    """
+    from flask_babel import force_locale
+
     from .auth import AccountError, create_coordinator
+    from .second_factor import issue_recovery_codes, new_secret, provisioning_uri, qr_text
 
     session = db.session()
     organisation = None
@@ -154,11 +165,22 @@ def create_coordinator_command(email: str, organisation_name: str | None, admin:
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        create_coordinator(session, email, password, organisation=organisation, admin=admin)
+        with force_locale("en"):
+            account = create_coordinator(session, email, password, organisation=organisation, admin=admin,
+                                         totp_secret=new_secret())
     except AccountError as error:
         raise click.ClickException(str(error)) from error
+    codes = issue_recovery_codes(session, account)
+    session.commit()
     role = "admin" if admin else "coordinator"
     click.echo(f"Created {role} {email}" + (f" of {organisation.name}" if organisation else "") + ".")
+    uri = provisioning_uri(account.email, account.totp_secret)
+    click.echo("\nAdd the account to an authenticator app: scan this QR code, or enter the URI.\n")
+    click.echo(qr_text(uri))
+    click.echo(uri)
+    click.echo("\nRecovery codes, each good once when the app is not at hand:")
+    for code in codes:
+        click.echo(f"    {code}")
 
 
 @click.group("translate")

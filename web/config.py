@@ -34,6 +34,12 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_URL": None,
     "PROXY_COUNT": 0,  # reverse proxies in front of the app whose X-Forwarded-* to trust
     "CONFIRM_LINK_MAX_AGE": int(timedelta(days=3).total_seconds()),
+    # Staff: a session ends after this long without a page, and after this long in any case.
+    "STAFF_IDLE_MINUTES": 30,
+    "STAFF_SESSION_HOURS": 12,
+    # How long an invitation to a staff account, and a password-reset link, work.
+    "INVITATION_MAX_AGE": int(timedelta(days=7).total_seconds()),
+    "PASSWORD_RESET_MAX_AGE": int(timedelta(hours=1).total_seconds()),
     # A newcomer filling in a form with staff may take over an hour: the token lives
     # as long as the session instead of the default hour.
     "WTF_CSRF_TIME_LIMIT": None,
@@ -43,7 +49,6 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": True,
     "SESSION_COOKIE_NAME": "kompis_session",
-    "REMEMBER_COOKIE_DURATION": timedelta(days=1),
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
@@ -72,6 +77,10 @@ _ENV_TYPES: dict[str, type] = {
     "RUN_HEARTBEAT_SECONDS": int,
     "RUN_STALE_SECONDS": int,
     "FOLLOW_UP_LINK_MAX_AGE": int,
+    "STAFF_IDLE_MINUTES": int,
+    "STAFF_SESSION_HOURS": int,
+    "INVITATION_MAX_AGE": int,
+    "PASSWORD_RESET_MAX_AGE": int,
 }
 
 

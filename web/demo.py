@@ -44,6 +44,7 @@ from .links import new_nonce
 from .passwords import hash_password
 from .person_form import DISTANCE_CHOICES
 from .registration import email_key
+from .second_factor import new_secret, provisioning_uri
 
 DEMO_PASSWORD = "kompis-demo-2026"  # noqa: S105 - published on purpose: demo data only
 DEMO_DOMAIN = "demo.example.org"
@@ -71,15 +72,16 @@ def demo_coordinator_email(slug: str) -> str:
     return f"samordnare.{slug}@{DEMO_DOMAIN}"
 
 
-def demo_logins(session: Session) -> list[tuple[str, str]]:
-    """Return (organisation, e-mail) of every demo coordinator in the database."""
-    rows = session.execute(
-        select(Organisation.name, Coordinator.email)
-        .join(Coordinator, Coordinator.organisation_id == Organisation.id)
-        .where(Coordinator.email_key.like(f"%@{DEMO_DOMAIN}"))
-        .order_by(Organisation.name)
+DEMO_ADMIN = f"admin@{DEMO_DOMAIN}"
+
+
+def demo_logins(session: Session) -> list[tuple[str, str, str]]:
+    """Return (organisation or "admin", e-mail, otpauth:// URI) of every demo staff account."""
+    accounts = session.scalars(
+        select(Coordinator).where(Coordinator.email_key.like(f"%@{DEMO_DOMAIN}")).order_by(Coordinator.email_key)
     )
-    return [(name, email) for name, email in rows]
+    return [(account.organisation.name if account.organisation else "admin", account.email,
+             provisioning_uri(account.email, account.totp_secret)) for account in accounts]
 
 
 def seed_demo(session: Session, *, per_area: int, seed: int) -> dict[str, int]:
@@ -112,12 +114,20 @@ def _organisations(session: Session, demo: seed_data.DemoData) -> None:
             if municipality is None:
                 raise ValueError(f"demo municipality {code} is missing: run `kompis db upgrade` first")
             municipality.organisation_id = organisation.id
-        email = demo_coordinator_email(spec.slug)
-        if session.scalar(select(Coordinator).where(Coordinator.email_key == email_key(email))) is None:
-            session.add(Coordinator(email=email, email_key=email_key(email), name=f"Samordnare {spec.slug}",
-                                    password_hash=password_hash, role=Role.COORDINATOR,
-                                    organisation_id=organisation.id, session_nonce=new_nonce()))
+        _staff(session, demo_coordinator_email(spec.slug), f"Samordnare {spec.slug}", password_hash,
+               organisation)
+    # An admin of no organisation: it manages accounts and reads the audit log, never people.
+    _staff(session, DEMO_ADMIN, "Admin", password_hash, None)
     session.flush()
+
+
+def _staff(session: Session, email: str, name: str, password_hash: str, organisation: Organisation | None) -> None:
+    """Add a demo staff account with its second factor already enrolled, unless it exists."""
+    if session.scalar(select(Coordinator).where(Coordinator.email_key == email_key(email))) is None:
+        session.add(Coordinator(email=email, email_key=email_key(email), name=name, password_hash=password_hash,
+                                role=Role.COORDINATOR if organisation else Role.ADMIN,
+                                organisation_id=organisation.id if organisation else None,
+                                link_nonce=new_nonce(), totp_secret=new_secret()))
 
 
 def _vocabulary(session: Session, demo: seed_data.DemoData) -> _Vocabulary:

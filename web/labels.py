@@ -14,6 +14,7 @@ from matcher.records import DAY_PARTS, DAYS
 
 from .fields import availability_slots
 from .i18n import current_language, language_name
+from .interest_labels import catalog_word, interest_label
 from .newcomer.forms import SWEDISH_LEVEL_LABELS
 from .person_form import COMPONENT_LABELS
 
@@ -59,6 +60,8 @@ def init_app(app: Flask) -> None:
         swedish_label=lambda s: SWEDISH_LEVEL_LABELS.get(s, s),
         availability_labels=availability_labels,
         translate=gettext,
+        interest_labels=lambda interests: [interest_label(i.code, i.label) for i in interests],
+        catalog_word=catalog_word,
     )
     app.jinja_env.filters["component_label"] = lambda c: COMPONENT_LABELS.get(c, c)
     app.jinja_env.filters["language_name"] = language_name

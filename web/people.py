@@ -121,6 +121,13 @@ def status_counts(session: Session, model: type[Person], organisation_id: int) -
     return counts
 
 
+def get_participant(session: Session, kind: str, person_id: int, organisation_id: int) -> Volunteer | Newcomer:
+    """Return the volunteer or newcomer (`kind` as in the URL: "volunteers", "newcomers") of this organisation."""
+    if kind == "newcomers":
+        return get_person(session, Newcomer, person_id, organisation_id)
+    return get_person(session, Volunteer, person_id, organisation_id)
+
+
 def get_person(session: Session, model: type[Person], person_id: int, organisation_id: int) -> Person:
     """Return a person of this organisation, or answer 404 — also for another organisation's."""
     person = session.get(model, person_id)

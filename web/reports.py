@@ -188,7 +188,7 @@ def report_csv(report: Report) -> str:
     for dimension in report.dimensions:
         for group in dimension.groups:
             writer.writerow([
-                dimension.name, _cell(group.label),
+                dimension.name, safe_cell(group.label),
                 "" if group.newcomers is None else group.newcomers,
                 "" if group.matched_share is None else f"{group.matched_share:.4f}",
                 "" if group.median_wait_days is None else f"{group.median_wait_days:.1f}",
@@ -197,7 +197,8 @@ def report_csv(report: Report) -> str:
     return out.getvalue()
 
 
-def _cell(text: str) -> str:
+def safe_cell(text: str) -> str:
+    """Return `text` as a spreadsheet shows it, never runs it."""
     # A spreadsheet runs a cell starting with one of these as a formula.
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 

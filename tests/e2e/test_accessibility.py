@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Match
-from tests.e2e.test_journeys import log_in
 from tests.e2e.test_matching_journey import a_run_with_one_pair_rejected
 from tests.factories import make_coordinator, make_newcomer, make_organisation, make_volunteer
+from tests.signin import sign_in_browser
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PUBLIC_PAGES = ["/", "/volunteer/signup", "/newcomer/request", "/coordinator/login", "/privacy", "/accessibility",
@@ -69,7 +69,7 @@ def test_staff_pages(page: Page, live_server: str, session: Session, language: s
     make_coordinator(session, organisation, email="eva@nykoping.example.org")
     volunteer = make_volunteer(session)
     newcomer = make_newcomer(session)
-    log_in(page, live_server, "eva@nykoping.example.org")
+    sign_in_browser(page, live_server, "eva@nykoping.example.org", session)
     page.goto(f"{live_server}/coordinator/?lang={language}")
     for path in ["/coordinator/", "/coordinator/volunteers", "/coordinator/newcomers",
                  f"/coordinator/volunteers/{volunteer.id}", f"/coordinator/newcomers/{newcomer.id}",

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from models import FollowUp, Match, MatchStatus, now_utc
 from tests.e2e.test_accessibility import SEVEN, STAFF_LANGUAGES, violations
-from tests.e2e.test_journeys import log_in
 from tests.factories import make_coordinator, make_newcomer, make_organisation, make_pair, make_volunteer
+from tests.signin import sign_in_browser
 from web.links import make_link_token
 from web.pairs.followups import token_for
 from web.pairs.housekeeping import STILL_AVAILABLE
@@ -58,7 +58,7 @@ def test_the_pair_pages(page: Page, live_server: str, session: Session, language
                     .values(answered_at=now_utc(), answers={"met": False, "often": "", "going": 2, "go_on": False,
                                                             "note": "Vi har inte hittat en tid"}))
     session.commit()
-    log_in(page, live_server, "eva@nykoping.example.org")
+    sign_in_browser(page, live_server, "eva@nykoping.example.org", session)
     page.goto(f"{live_server}/coordinator/?lang={language}")
     for path in ["/coordinator/", f"/coordinator/matches/{pair.id}", f"/coordinator/matches/{approved.id}",
                  "/coordinator/wording", "/coordinator/wording/introduction/ar", "/coordinator/reports"]:

@@ -7,16 +7,9 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
 
-from tests.factories import PASSWORD, make_coordinator, make_organisation
+from tests.factories import make_coordinator, make_organisation
+from tests.signin import sign_in_browser
 from tests.web.helpers import link_in, mails
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/coordinator/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{base}/coordinator/")
 
 
 def next_step(page: Page) -> None:
@@ -60,7 +53,7 @@ def test_volunteer_signs_up_confirms_and_only_their_coordinator_sees_them(
     page.click("form button[type=submit]")
     expect(page).to_have_url(f"{live_server}/volunteer/confirmed")
 
-    log_in(page, live_server, "eva@nykoping.example.org")
+    sign_in_browser(page, live_server, "eva@nykoping.example.org", session)
     page.goto(f"{live_server}/coordinator/volunteers?status=active")
     row = page.locator("table.people tbody tr", has_text="Karin Johansson")
     expect(row).to_have_count(1)
@@ -69,7 +62,7 @@ def test_volunteer_signs_up_confirms_and_only_their_coordinator_sees_them(
     detail = page.url
     log_out(page)
 
-    log_in(page, live_server, "olle@kalmar.example.org")
+    sign_in_browser(page, live_server, "olle@kalmar.example.org", session)
     page.goto(f"{live_server}/coordinator/volunteers")
     expect(page.locator("table.people tbody tr", has_text="Karin Johansson")).to_have_count(0)
     assert page.goto(detail).status == 404
@@ -114,7 +107,7 @@ def test_newcomer_asks_in_arabic_right_to_left(page: Page, live_server: str, ses
     expect(page.locator("html")).to_have_attribute("lang", "ar")
 
     page.goto(f"{live_server}/?lang=sv")
-    log_in(page, live_server, "eva@nykoping.example.org")
+    sign_in_browser(page, live_server, "eva@nykoping.example.org", session)
     page.goto(f"{live_server}/coordinator/newcomers")
     expect(page.locator("table.people tbody tr", has_text="أمل حسن")).to_have_count(1)
 

@@ -9,18 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Match, MatchRun, MatchStatus, RunStatus
+from tests.signin import sign_in_browser
 from web.demo import DEMO_PASSWORD, demo_coordinator_email, demo_logins, seed_demo
 
 RUN_TIMEOUT_MS = 90_000  # a run executes in a thread of the live server; the page refreshes every 3 s
-
-
-def log_in_demo(page: Page, base: str, email: str) -> None:
-    """Log a demo coordinator in, in English (the choice is remembered by cookie)."""
-    page.goto(f"{base}/coordinator/login?lang=en")
-    page.fill("#email", email)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    expect(page).to_have_url(f"{base}/coordinator/")
 
 
 def start_run_and_wait(page: Page, base: str) -> int:
@@ -49,7 +41,7 @@ def a_run_with_one_pair_rejected(page: Page, base: str, session: Session) -> tup
     Return the run's id, a pair still proposed, and the rejected pair.
     """
     seed_demo(session, per_area=20, seed=2026)
-    log_in_demo(page, base, demo_coordinator_email("linkoping"))
+    sign_in_browser(page, base, demo_coordinator_email("linkoping"), session, password=DEMO_PASSWORD, lang="en")
     run_id = start_run_and_wait(page, base)
     page.goto(f"{base}/coordinator/proposals")
     proposed, rejected = pair_ids(page)[:2]
@@ -63,12 +55,12 @@ def test_coordinator_runs_decides_and_runs_again_within_their_organisation(
     page: Page, browser: Browser, live_server: str, session: Session
 ) -> None:
     seed_demo(session, per_area=20, seed=2026)
-    logins = [email for _, email in demo_logins(session)]
+    logins = [email for _, email, _ in demo_logins(session)]
     coordinator, outsider = demo_coordinator_email("linkoping"), demo_coordinator_email("kalmar")
     assert coordinator in logins and outsider in logins
 
     # 1. Run, then read the reasons of the proposals.
-    log_in_demo(page, live_server, coordinator)
+    sign_in_browser(page, live_server, coordinator, session, password=DEMO_PASSWORD, lang="en")
     first_run = start_run_and_wait(page, live_server)
     assert session.scalar(select(MatchRun.status).where(MatchRun.id == first_run)) == RunStatus.FINISHED
     page.goto(f"{live_server}/coordinator/proposals")
@@ -124,7 +116,7 @@ def test_coordinator_runs_decides_and_runs_again_within_their_organisation(
     other = browser.new_context(viewport={"width": 1024, "height": 900}, locale="sv-SE")
     try:
         stranger = other.new_page()
-        log_in_demo(stranger, live_server, outsider)
+        sign_in_browser(stranger, live_server, outsider, session, password=DEMO_PASSWORD, lang="en")
         for path in [f"/coordinator/runs/{first_run}", f"/coordinator/runs/{second_run}",
                      *(f"/coordinator/matches/{i}" for i in (approved_by_page, approved_in_bulk, rejected_id)),
                      f"/coordinator/newcomers/{newcomer_id}/candidates"]:

@@ -14,23 +14,15 @@ from sqlalchemy.orm import Session
 
 from models import FollowUp, Match, MatchStatus, now_utc
 from tests.factories import (
-    PASSWORD,
     make_coordinator,
     make_newcomer,
     make_organisation,
     make_pair,
     make_volunteer,
 )
+from tests.signin import sign_in_browser
 from web import db
 from web.pairs.followups import send_due
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/coordinator/login?lang=en")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    expect(page).to_have_url(f"{base}/coordinator/")
 
 
 def outbox_mail(outbox: Path) -> list:
@@ -53,7 +45,7 @@ def test_a_pair_is_introduced_activated_and_followed_up_in_each_language(
     outbox = tmp_path / "outbox"
 
     # 1. Introduce the approved pair by message; both messages are previewed, then go in their languages.
-    log_in(page, live_server, "eva@nykoping.example.org")
+    sign_in_browser(page, live_server, "eva@nykoping.example.org", session, lang="en")
     page.goto(f"{live_server}/coordinator/matches/{pair.id}")
     page.check("input[name=method][value=message]")
     page.get_by_role("button", name="See the messages").click()
@@ -107,7 +99,7 @@ def test_a_pair_is_introduced_activated_and_followed_up_in_each_language(
 
     # 5. A coordinator of another organisation finds none of it.
     other = browser.new_page()
-    log_in(other, live_server, "lena@kalmar.example.org")
+    sign_in_browser(other, live_server, "lena@kalmar.example.org", session, lang="en")
     other.goto(f"{live_server}/coordinator/")
     expect(other.locator("main")).not_to_contain_text("Amal")
     token = other.locator("input[name=csrf_token]").first.get_attribute("value") or ""

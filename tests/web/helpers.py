@@ -6,10 +6,12 @@ import re
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
 
 from tests.conftest import csrf_token
 
@@ -62,3 +64,26 @@ def error_summary(soup: BeautifulSoup) -> list[tuple[str, str]]:
     if summary is None:
         return []
     return [(a.get_text(strip=True), a["href"]) for a in summary.find_all("a")]
+
+
+def count_queries(engine: Engine, client: FlaskClient, url: str) -> int:
+    """Return how many SQL statements a GET of `url` sends (which must answer 200)."""
+    seen: list[str] = []
+
+    def count(*_args: object) -> None:
+        seen.append("q")
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+Row = TypeVar("Row")
+
+
+def reread(session: Session, model: type[Row], ident: object) -> Row | None:
+    """Return a row as the database holds it now: a request's own session may have changed it."""
+    return session.get(model, ident, populate_existing=True)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from flask import Flask
@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from models import Coordinator, Match, MatchStatus, Newcomer, Organisation, PersonStatus, Volunteer
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD, make_coordinator, make_newcomer, make_organisation, make_volunteer
+from tests.signin import fresh_code
 from tests.test_cli import free_port, wait_for_json
 from web.matching.decisions import DecisionRefused, approve_match
 
@@ -270,13 +271,21 @@ class Browser:
             self.cookies[name] = morsel.value
         return answer
 
-    def log_in(self, email: str) -> str:
-        """Log in; return the CSRF token the session's forms carry."""
+    def log_in(self, email: str, session: Session) -> str:
+        """Sign in with the password, then a code; return the CSRF token the session's forms carry."""
         page = self.keep(self.send("GET", "/coordinator/login"))
         assert page.status == 200, page.status
         token = csrf_token(page.body)
         answer = self.keep(self.send("POST", "/coordinator/login",
                                      {"email": email, "password": PASSWORD, "csrf_token": token}))
+        assert answer.status == 302, (answer.status, answer.body[:2000])
+        step = urlsplit(answer.location)
+        assert step.path == "/coordinator/login/code", answer.location
+        code_url = f"{step.path}?{step.query}" if step.query else step.path
+        page = self.keep(self.send("GET", code_url))
+        assert page.status == 200, page.status
+        answer = self.keep(self.send("POST", code_url,
+                                     {"code": fresh_code(session, email), "csrf_token": csrf_token(page.body)}))
         assert answer.status == 302, (answer.status, answer.body[:2000])
         dashboard = self.keep(self.send("GET", "/coordinator/"))
         assert dashboard.status == 200, dashboard.status
@@ -305,7 +314,7 @@ def approve_over_http(browser: Browser, token: str, match_id: int) -> Callable[[
 def logged_in(gunicorn: Server, session: Session) -> tuple[Browser, str]:
     coordinator = make_coordinator(session, make_organisation(session))
     browser = Browser(gunicorn.port)
-    return browser, browser.log_in(coordinator.email)
+    return browser, browser.log_in(coordinator.email, session)
 
 
 def test_fifty_approvals_over_http_fill_a_volunteer_of_two_and_no_more(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from argon2 import PasswordHasher
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from models import AuditEvent, Coordinator, Newcomer, PersonStatus
 from tests.factories import PASSWORD, make_coordinator, make_newcomer, make_organisation, make_volunteer
+from tests.signin import fresh_code, give_code, give_password
 from tests.web.helpers import error_summary, get_form, page, place_id, submit
 from web.passwords import needs_rehash, verify_password
 
@@ -27,7 +28,14 @@ def sodertorn(session: Session):
 
 
 def login(client: FlaskClient, email: str = "samordnare@example.org", password: str = PASSWORD):
-    return submit(client, "/coordinator/login", {"email": email, "password": password})
+    """Give the password and, if it is taken, the code that signs the browser in; return the password's answer."""
+    answer = give_password(client, email, password)
+    if answer.status_code == 302:
+        assert urlsplit(answer.headers["Location"]).path == "/coordinator/login/code", answer.headers["Location"]
+        with client.application.extensions["kompis.sessionmaker"]() as session:
+            code = fresh_code(session, email)
+        assert give_code(client, code).status_code == 302
+    return answer
 
 
 def test_dashboard_needs_login(client: FlaskClient, nykoping) -> None:
@@ -194,7 +202,11 @@ def test_login_returns_only_to_a_page_of_this_site(
 ) -> None:
     make_coordinator(session, nykoping)
     url = f"/coordinator/login?next={quote(next_url, safe='')}"
-    response = submit(client, url, {"email": "samordnare@example.org", "password": PASSWORD})
+    password_taken = submit(client, url, {"email": "samordnare@example.org", "password": PASSWORD})
+    assert password_taken.status_code == 302
+    code_step = password_taken.headers["Location"].removeprefix("http://kompis.test")
+    assert urlsplit(code_step).path == "/coordinator/login/code"  # `next` goes along as a query parameter
+    response = submit(client, code_step, {"code": fresh_code(session, "samordnare@example.org")})
     assert response.status_code == 302
     assert response.headers["Location"].removeprefix("http://kompis.test") == lands_on
 

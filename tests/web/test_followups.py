@@ -41,7 +41,7 @@ from models import (
 )
 from tests.conftest import csrf_token
 from tests.factories import make_coordinator, make_newcomer, make_organisation, make_pair, make_volunteer
-from tests.web.helpers import error_summary, page
+from tests.web.helpers import error_summary, page, reread
 from web import delivery, links
 from web.pairs import attention, followups, housekeeping
 from web.pairs.introductions import Method, draft, introduce, people
@@ -139,11 +139,6 @@ def follow_up_of(session: Session, match: Match, side: Side, weeks: int = 4) -> 
 def answer(app: Flask, session: Session, follow_up: FollowUp, answers: followups.Answers) -> None:
     with app.app_context():
         followups.record_answers(session, follow_up, answers)
-
-
-def fresh(session: Session, model: type[Any], ident: int) -> Any:
-    """Return a row as the database holds it now (another session, e.g. a request's, may have changed it)."""
-    return session.get(model, ident, populate_existing=True)
 
 
 def events(session: Session, match: Match, action: str) -> list[MatchEvent]:
@@ -478,10 +473,10 @@ def test_both_saying_they_have_met_makes_the_pair_active(client: FlaskClient, se
                                                          sent_follow_ups) -> None:
     match, paths, _ = sent_follow_ups
     for side in (Side.NEWCOMER, Side.VOLUNTEER):
-        assert fresh(session, Match, match.id).status == MatchStatus.INTRODUCED
+        assert reread(session, Match, match.id).status == MatchStatus.INTRODUCED
         _soup, token = open_form(client, paths[side])
         assert client.post(paths[side], data={**FILLED, "csrf_token": token}).status_code == 302
-    assert fresh(session, Match, match.id).status == MatchStatus.ACTIVE
+    assert reread(session, Match, match.id).status == MatchStatus.ACTIVE
     (activated,) = events(session, match, "activated")
     assert activated.actor_id is None and activated.detail == {"because": "follow_up"}
 
@@ -493,7 +488,7 @@ def test_one_side_not_met_keeps_the_pair_introduced(client: FlaskClient, session
         _soup, token = open_form(client, paths[side])
         answers = {**FILLED, "met": met, "often": "weekly" if met == "yes" else "", "csrf_token": token}
         assert client.post(paths[side], data=answers).status_code == 302
-    assert fresh(session, Match, match.id).status == MatchStatus.INTRODUCED
+    assert reread(session, Match, match.id).status == MatchStatus.INTRODUCED
     assert events(session, match, "activated") == []
     assert follow_up_of(session, match, Side.VOLUNTEER).answers["often"] == ""
 
@@ -516,7 +511,7 @@ def test_worrying_answers_and_silence_are_flagged(app: Flask, session: Session, 
     with time_machine.travel(sent + DAY, tick=False):
         for match_id, answers in given.items():
             for side in Side:
-                answer(app, session, follow_up_of(session, fresh(session, Match, match_id), side), answers)
+                answer(app, session, follow_up_of(session, reread(session, Match, match_id), side), answers)
 
     def flagged(at: datetime) -> dict[int, set[str]]:
         found: dict[int, set[str]] = {}
@@ -573,10 +568,10 @@ def test_a_pair_not_known_to_have_met_is_nudged_once(app: Flask, session: Sessio
             answer(app, session, follow_up_of(session, met, side), GOOD)
         answer(app, session, follow_up_of(session, said_not_met, Side.NEWCOMER),
                followups.Answers(met=False, often="", going=3, go_on=True, note=""))
-        assert fresh(session, Match, met.id).status == MatchStatus.ACTIVE
+        assert reread(session, Match, met.id).status == MatchStatus.ACTIVE
         # Saying "not met" is reason enough; the quiet pair waits a week.
         assert run_housekeeping(app, session).nudged_pairs == 1
-        assert fresh(session, Match, said_not_met.id).nudged_at is not None
+        assert reread(session, Match, said_not_met.id).nudged_at is not None
     with time_machine.travel(sent + 7 * DAY - HOUR, tick=False):
         assert run_housekeeping(app, session).nudged_pairs == 0
     nudge_time = sent + 7 * DAY + HOUR
@@ -586,10 +581,10 @@ def test_a_pair_not_known_to_have_met_is_nudged_once(app: Flask, session: Sessio
     with time_machine.travel(sent + 40 * DAY, tick=False):
         assert run_housekeeping(app, session).nudged_pairs == 0
 
-    quiet = fresh(session, Match, quiet.id)
+    quiet = reread(session, Match, quiet.id)
     assert quiet.nudged_at == nudge_time
     assert len(events(session, quiet, "nudged")) == 1
-    assert fresh(session, Match, met.id).nudged_at is None and events(session, met, "nudged") == []
+    assert reread(session, Match, met.id).nudged_at is None and events(session, met, "nudged") == []
     nudges = [m for m in messages(session, MessagePurpose.NUDGE) if m.match_id == quiet.id]
     assert len(nudges) == 2 and {m.side for m in nudges} == set(Side)
     assert len(messages(session, MessagePurpose.NUDGE)) == 4  # two pairs, two people each
@@ -602,7 +597,7 @@ def test_a_pair_not_known_to_have_met_is_nudged_once(app: Flask, session: Sessio
 
     assert not attention.may_end_unmet(quiet, nudge_time + 13 * DAY)
     assert attention.may_end_unmet(quiet, nudge_time + 14 * DAY + HOUR)
-    assert not attention.may_end_unmet(fresh(session, Match, met.id), nudge_time + 30 * DAY)
+    assert not attention.may_end_unmet(reread(session, Match, met.id), nudge_time + 30 * DAY)
 
 
 def test_a_pair_one_of_whom_says_they_have_met_is_not_told_they_have_not(
@@ -619,7 +614,7 @@ def test_a_pair_one_of_whom_says_they_have_met_is_not_told_they_have_not(
         assert run_housekeeping(app, session).nudged_pairs == 0
     assert messages(session, MessagePurpose.NUDGE) == []
     # Not active (only one side said so), so the coordinator still sees it, and the silence.
-    assert fresh(session, Match, match.id).status == MatchStatus.INTRODUCED
+    assert reread(session, Match, match.id).status == MatchStatus.INTRODUCED
     assert [m.id for m in attention.unmet_pairs(session, organisation.id)] == [match.id]
     (concern,) = attention.follow_up_concerns(session, organisation.id, sent + 15 * DAY)
     assert concern.follow_up.side == Side.VOLUNTEER and concern.why == ("no_answer",)
@@ -647,7 +642,7 @@ def test_a_volunteer_idle_for_half_a_year_is_asked_once_then_paused(app: Flask, 
         idle = make_volunteer(session, name="Bertil Idle", ui_language="en")
         busy = make_volunteer(session, name="Cecilia Busy", capacity=2)
         make_pair(session, make_newcomer(session, name="Nour Ali"), busy, status=MatchStatus.INTRODUCED)
-    assert fresh(session, Volunteer, busy.id).status == PersonStatus.ACTIVE  # a free seat, but a pair open
+    assert reread(session, Volunteer, busy.id).status == PersonStatus.ACTIVE  # a free seat, but a pair open
     with time_machine.travel(start + 182 * DAY - HOUR, tick=False):
         assert run_housekeeping(app, session).asked_volunteers == 0
     asked_at = start + 182 * DAY + HOUR
@@ -662,13 +657,13 @@ def test_a_volunteer_idle_for_half_a_year_is_asked_once_then_paused(app: Flask, 
     with time_machine.travel(asked_at + 30 * DAY + HOUR, tick=False):
         assert run_housekeeping(app, session).paused_volunteers == 1
         assert run_housekeeping(app, session) == housekeeping.Report(0, 0, 0, 0)
-    assert fresh(session, Volunteer, idle.id).status == PersonStatus.PAUSED
+    assert reread(session, Volunteer, idle.id).status == PersonStatus.PAUSED
     (come_back,) = told(session, idle, MessagePurpose.PAUSED)
     assert still_available_path(outbox, come_back)
     with time_machine.travel(start + 800 * DAY, tick=False):
         assert run_housekeeping(app, session) == housekeeping.Report(0, 0, 0, 0)
     assert told(session, busy, MessagePurpose.STILL_AVAILABLE) == []
-    assert fresh(session, Volunteer, busy.id).status == PersonStatus.ACTIVE
+    assert reread(session, Volunteer, busy.id).status == PersonStatus.ACTIVE
 
 
 def test_a_volunteer_asked_then_matched_is_asked_again_when_idle_again(
@@ -680,16 +675,16 @@ def test_a_volunteer_asked_then_matched_is_asked_again_when_idle_again(
         assert run_housekeeping(app, session).asked_volunteers == 1
     # Before answering, the coordinator pairs them; the pair ends a while later.
     with time_machine.travel(start + 190 * DAY, tick=False):
-        match = make_pair(session, make_newcomer(session, name="Nour Ali"), fresh(session, Volunteer, volunteer.id))
+        match = make_pair(session, make_newcomer(session, name="Nour Ali"), reread(session, Volunteer, volunteer.id))
     ended = start + 250 * DAY
     with time_machine.travel(ended, tick=False), app.test_request_context():
-        end_match(session, fresh(session, Match, match.id), coordinator, reason=EndReason.MOVED, note="")
-    assert fresh(session, Volunteer, volunteer.id).idle_since == ended
+        end_match(session, reread(session, Match, match.id), coordinator, reason=EndReason.MOVED, note="")
+    assert reread(session, Volunteer, volunteer.id).idle_since == ended
     with time_machine.travel(ended + 183 * DAY, tick=False):
         report = run_housekeeping(app, session)
     # Asked afresh, never paused for not answering a question of long ago.
     assert (report.asked_volunteers, report.paused_volunteers) == (1, 0)
-    assert fresh(session, Volunteer, volunteer.id).status == PersonStatus.ACTIVE
+    assert reread(session, Volunteer, volunteer.id).status == PersonStatus.ACTIVE
     assert len(told(session, volunteer, MessagePurpose.STILL_AVAILABLE)) == 2
     with time_machine.travel(ended + 183 * DAY + 31 * DAY, tick=False):
         assert run_housekeeping(app, session).paused_volunteers == 1
@@ -717,19 +712,19 @@ def answer_available(client: FlaskClient, path: str, value: str) -> Any:
 def test_yes_keeps_the_volunteer_and_restarts_the_wait(app: Flask, client: FlaskClient, session: Session,
                                                        asked) -> None:
     volunteer, path = asked
-    before = state(session), fresh(session, Volunteer, volunteer.id).link_nonce
+    before = state(session), reread(session, Volunteer, volunteer.id).link_nonce
     assert client.get(path).status_code == 200
-    assert (state(session), fresh(session, Volunteer, volunteer.id).link_nonce) == before  # a GET changes nothing
+    assert (state(session), reread(session, Volunteer, volunteer.id).link_nonce) == before  # a GET changes nothing
     response = answer_available(client, path, "yes")
     assert response.status_code == 200
     assert "You are still signed up" in page(response.data).get_text(" ", strip=True)
-    kept = fresh(session, Volunteer, volunteer.id)
+    kept = reread(session, Volunteer, volunteer.id)
     assert kept.status == PersonStatus.ACTIVE and kept.still_available_asked_at is None
     assert now_utc() - kept.idle_since < timedelta(minutes=5)
     used = client.post(path, data={"answer": "no"})
     assert used.status_code == 410
     assert client.get(path).status_code == 410
-    assert fresh(session, Volunteer, volunteer.id).status == PersonStatus.ACTIVE
+    assert reread(session, Volunteer, volunteer.id).status == PersonStatus.ACTIVE
     with time_machine.travel(now_utc() + 31 * DAY, tick=False):
         assert run_housekeeping(app, session) == housekeeping.Report(0, 0, 0, 0)
 
@@ -739,7 +734,7 @@ def test_no_pauses_the_volunteer_and_sends_a_way_back(app: Flask, client: FlaskC
     volunteer, path = asked
     response = answer_available(client, path, "no")
     assert response.status_code == 200
-    assert fresh(session, Volunteer, volunteer.id).status == PersonStatus.PAUSED
+    assert reread(session, Volunteer, volunteer.id).status == PersonStatus.PAUSED
     (come_back,) = told(session, volunteer, MessagePurpose.PAUSED)
     assert come_back.sent_at is not None
     assert client.get(path).status_code == 410  # the link worked once
@@ -747,7 +742,7 @@ def test_no_pauses_the_volunteer_and_sends_a_way_back(app: Flask, client: FlaskC
     back = still_available_path(outbox, come_back)
     assert back != path
     assert answer_available(client, back, "yes").status_code == 200
-    kept = fresh(session, Volunteer, volunteer.id)
+    kept = reread(session, Volunteer, volunteer.id)
     assert kept.status == PersonStatus.ACTIVE and now_utc() - kept.idle_since < timedelta(minutes=5)
 
 
@@ -759,7 +754,7 @@ def test_a_volunteer_paused_for_silence_comes_back_through_the_link(app: Flask, 
         (come_back,) = told(session, volunteer, MessagePurpose.PAUSED)
         back = still_available_path(outbox, come_back)
         assert answer_available(client, back, "yes").status_code == 200
-        kept = fresh(session, Volunteer, volunteer.id)
+        kept = reread(session, Volunteer, volunteer.id)
         assert kept.status == PersonStatus.ACTIVE and now_utc() - kept.idle_since < timedelta(minutes=5)
 
 
@@ -789,7 +784,7 @@ def test_the_commands_twice_at_once_send_each_message_once(app: Flask, session: 
     # Introduced five weeks ago (with the app's own clock), so the 4-week follow-ups are due now.
     with time_machine.travel(real_now - WEEK_4 - 7 * DAY - HOUR, tick=False):
         idle = make_volunteer(session, name="Bertil Idle")
-        fresh(session, Volunteer, idle.id).idle_since = real_now - 200 * DAY
+        reread(session, Volunteer, idle.id).idle_since = real_now - 200 * DAY
         session.commit()
         pairs = introduced(app, session, coordinator, count=2)
     environment = command_env(database_url, outbox)

@@ -45,8 +45,9 @@ from models import (
     Volunteer,
     now_utc,
 )
-from tests.factories import PASSWORD, make_coordinator, make_newcomer, make_organisation, make_pair, make_volunteer
-from tests.web.helpers import error_summary, get_form, link_in, mails, page, place_id, submit
+from tests.factories import make_coordinator, make_newcomer, make_organisation, make_pair, make_volunteer
+from tests.signin import sign_in
+from tests.web.helpers import error_summary, get_form, link_in, mails, page, place_id, reread, submit
 from web.i18n import available_languages
 from web.matching.pools import volunteers_with_seats, waiting_newcomers
 from web.matching.words import reason_text
@@ -73,7 +74,7 @@ def kalmar(session: Session):
 def log_in(client: FlaskClient, email: str) -> None:
     """Log in as a coordinator whose interface is English."""
     client.get("/?lang=en")
-    assert submit(client, "/coordinator/login", {"email": email, "password": PASSWORD}).status_code == 302
+    sign_in(client, email)
 
 
 @pytest.fixture
@@ -185,12 +186,6 @@ def reason_in(app: Flask, language: str, reason: dict[str, Any]) -> str:
     """Return one reason in words, as the catalog of `language` has it."""
     with app.test_request_context(), force_locale(language):
         return reason_text(reason, {"cooking": "Cooking"}, {})
-
-
-def reread(session: Session, model: type, row_id: int) -> Any:
-    """Return a row as the requests left it (`Session.get` alone answers from what the session holds)."""
-    session.expire_all()
-    return session.get(model, row_id)
 
 
 def count(session: Session, model: type) -> int:

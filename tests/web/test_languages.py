@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import Match
 from tests.factories import make_coordinator, make_newcomer, make_organisation, make_volunteer
+from tests.signin import sign_in
 from tests.web.helpers import page, submit
 from web.i18n import available_languages
 from web.jobs import wait_for_runs
@@ -70,7 +71,7 @@ def test_pashto_is_not_called_afghan_in_swedish(client: FlaskClient, session: Se
     organisation = make_organisation(session)
     account = make_coordinator(session, organisation)
     newcomer = make_newcomer(session, languages=(("ps", 4), ("fa_AF", 3)))
-    submit(client, "/coordinator/login", {"email": account.email, "password": "correct horse battery staple"})
+    sign_in(client, account.email)
     text = page(client.get(f"/coordinator/newcomers/{newcomer.id}").data).get_text(" ")
     assert "pashto" in text and "dari" in text and "afghanska" not in text
 
@@ -92,7 +93,7 @@ def test_staff_pages_answer_in_all_seven(app: Flask, client: FlaskClient, sessio
     account = make_coordinator(session, organisation)
     volunteer = make_volunteer(session, languages=(("sv", 4), ("ar", 3)))
     newcomer = make_newcomer(session)
-    submit(client, "/coordinator/login", {"email": account.email, "password": "correct horse battery staple"})
+    sign_in(client, account.email)
     run = submit(client, "/coordinator/runs", {"mode": "stable"}).headers["Location"]
     wait_for_runs(app)
     match = session.scalar(select(Match))

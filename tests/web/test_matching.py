@@ -8,13 +8,14 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, event, func, insert, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, Match, MatchRun, MatchStatus, Newcomer, PersonStatus, RunStatus, Volunteer, now_utc
-from tests.factories import PASSWORD, make_coordinator, make_newcomer, make_organisation, make_volunteer
-from tests.web.helpers import get_form, page, submit
+from tests.factories import make_coordinator, make_newcomer, make_organisation, make_volunteer
+from tests.signin import sign_in
+from tests.web.helpers import count_queries, get_form, page, submit
 from web.jobs import wait_for_runs
 from web.matching.runs import create_run, execute_run
 
@@ -32,7 +33,7 @@ def kalmar(session: Session):
 @pytest.fixture
 def coordinator(client: FlaskClient, session: Session, nykoping):
     account = make_coordinator(session, nykoping)
-    assert submit(client, "/coordinator/login", {"email": account.email, "password": PASSWORD}).status_code == 302
+    sign_in(client, account.email)
     return account
 
 
@@ -264,7 +265,7 @@ def test_another_organisations_runs_and_pairs_answer_404(app: Flask, client: Fla
     match = proposals(session)[0]
     make_coordinator(session, kalmar, email="kalmar@example.org")
     other = app.test_client()
-    assert submit(other, "/coordinator/login", {"email": "kalmar@example.org", "password": PASSWORD}).status_code == 302
+    sign_in(other, "kalmar@example.org")
     for url in (run, f"/coordinator/matches/{match.id}", f"/coordinator/newcomers/{match.newcomer_id}/candidates"):
         assert other.get(url).status_code == 404, url
     token = get_token(other)
@@ -277,32 +278,18 @@ def get_token(client: FlaskClient) -> str:
     return get_form(client, "/coordinator/runs")[1]
 
 
-def _count_queries(engine: Engine, client: FlaskClient, url: str) -> int:
-    seen: list[str] = []
-
-    def count(*_args: object) -> None:
-        seen.append("q")
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 def test_pages_issue_no_more_queries_as_rows_grow(app: Flask, client: FlaskClient, session: Session, engine: Engine,
                                                   coordinator) -> None:
     arabic_pool(session, newcomers=2, volunteers=2)
     run_now(client, app)
-    few = _count_queries(engine, client, "/coordinator/proposals")
+    few = count_queries(engine, client, "/coordinator/proposals")
     pair = proposals(session)[0].id
-    few_pair = _count_queries(engine, client, f"/coordinator/matches/{pair}")
+    few_pair = count_queries(engine, client, f"/coordinator/matches/{pair}")
     arabic_pool(session, newcomers=10, volunteers=10)
     run_now(client, app)
     assert len(proposals(session)) >= 10
-    assert _count_queries(engine, client, "/coordinator/proposals") == few
-    assert _count_queries(engine, client, f"/coordinator/matches/{proposals(session)[0].id}") == few_pair
+    assert count_queries(engine, client, "/coordinator/proposals") == few
+    assert count_queries(engine, client, f"/coordinator/matches/{proposals(session)[0].id}") == few_pair
 
 
 def test_kompis_match_runs_from_the_command_line(app: Flask, session: Session, nykoping) -> None:

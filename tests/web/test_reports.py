@@ -12,12 +12,13 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, Match, MatchStatus, Newcomer, Organisation, PersonStatus, now_utc
-from tests.factories import PASSWORD, make_coordinator, make_newcomer, make_organisation, make_volunteer, municipality
-from tests.web.helpers import page, submit
+from tests.factories import make_coordinator, make_newcomer, make_organisation, make_volunteer, municipality
+from tests.signin import sign_in
+from tests.web.helpers import count_queries, page
 from web.chart import WIDTH, horizontal_bars
 from web.reports import matches_per_month, newcomer_report
 
@@ -38,7 +39,7 @@ def kalmar(session: Session) -> Organisation:
 @pytest.fixture
 def coordinator(client: FlaskClient, session: Session, nykoping: Organisation):
     account = make_coordinator(session, nykoping)
-    assert submit(client, "/coordinator/login", {"email": account.email, "password": PASSWORD}).status_code == 302
+    sign_in(client, account.email)
     return account
 
 
@@ -193,29 +194,15 @@ def test_another_organisations_newcomers_and_pairs_are_never_counted(
     assert sum(m.matches for m in matches_per_month(session, kalmar.id, now=now_utc(), tz=STOCKHOLM)) == 7
 
 
-def _count_queries(engine: Engine, client: FlaskClient, url: str) -> int:
-    seen: list[str] = []
-
-    def count(*_args: object) -> None:
-        seen.append("q")
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 @pytest.mark.db
 def test_the_report_asks_no_more_queries_as_newcomers_grow(client: FlaskClient, session: Session, engine: Engine,
                                                           coordinator) -> None:
     newcomers(session, 2)
-    few = _count_queries(engine, client, "/coordinator/reports")
+    few = count_queries(engine, client, "/coordinator/reports")
     for newcomer in newcomers(session, 12, languages=(("so", 4), ("ar", 3))):
         pair(session, newcomer, MatchStatus.APPROVED, now_utc())
-    assert _count_queries(engine, client, "/coordinator/reports") == few
-    assert _count_queries(engine, client, "/coordinator/reports.csv") <= few + 2  # + the organisation, the audit
+    assert count_queries(engine, client, "/coordinator/reports") == few
+    assert count_queries(engine, client, "/coordinator/reports.csv") <= few + 2  # + the organisation, the audit
 
 
 @pytest.mark.db

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,9 +51,11 @@ from tests.factories import (
     make_volunteer,
     seat_of,
 )
-from tests.web.test_coordinator import login
+from tests.signin import fresh_code, give_password, sign_in
 from web import create_app, jobs
+from web.auth import create_coordinator
 from web.coordinator.edit import answers_of
+from web.coordinator.signin import INVITATION, RESET_LINK
 from web.extensions import limiter
 from web.i18n import available_languages
 from web.links import make_link_token
@@ -67,9 +69,14 @@ from web.volunteer.routes import CONFIRM
 
 KINDS = ("volunteers", "newcomers")
 STATES = ("free", "paired", "introduced", "paused", "pending")
-STAFF = "/coordinator/"
-# The two staff rules open to anyone: logging in, and logging out (which ends a session if there is one).
-OPEN_STAFF_ENDPOINTS = {"coordinator.login", "coordinator.logout"}
+COORDINATOR, ADMIN = "/coordinator/", "/admin/"
+# The steps of signing in, which need a session begun with the password and send the browser back without one.
+SIGN_IN_STEPS = {"coordinator.login_code", "coordinator.enrol"}
+# The staff rules open to anyone: signing in and out, and the links that set a password.
+OPEN_STAFF_ENDPOINTS = {"coordinator.login", "coordinator.logout", "coordinator.password_reset",
+                        "coordinator.new_password", "coordinator.invitation", *SIGN_IN_STEPS}
+# Every signed-in account's own page, admin or coordinator.
+OWN_ACCOUNT = "coordinator.account"
 # The pair each state change is tried on, so that the change would go through if the request were let in.
 PAIR_FOR = {"coordinator.approve": "proposed", "coordinator.reject": "proposed",
             "coordinator.activate_pair": "introduced", "coordinator.end_pair": "introduced"}
@@ -77,6 +84,8 @@ PAIR_FOR = {"coordinator.approve": "proposed", "coordinator.reject": "proposed",
 VARIANTS = {"newcomer.request_contact": ["", *(f"?step={step.slug}" for step in STEPS)]}
 WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|UPSERT|MERGE)\b", re.IGNORECASE)
 AUDIT_INSERT = re.compile(r'\s*INSERT\s+INTO\s+"?audit_events"?\s', re.IGNORECASE)
+# The idle limit of a staff session is held on the server: a page now and then moves its clock, and nothing else.
+SESSION_CLOCK = re.compile(r'\s*UPDATE\s+"?staff_sessions"?\s+SET\s+last_seen_at=\S+\s+WHERE', re.IGNORECASE)
 
 
 # --- what the routes are walked over --------------------------------------------------------------------------------
@@ -88,6 +97,9 @@ class World:
 
     organisation: Organisation
     coordinator: Coordinator
+    admin: Coordinator  # an admin of no organisation
+    spare: Coordinator  # a second coordinator, whom admin actions and the reset link are tried on
+    invited: Coordinator  # an account whose invitation has not been accepted
     marker: str  # in every name and address of its people, to spot them on another organisation's pages
     place_id: int
     people: dict[str, dict[str, Volunteer | Newcomer]]  # kind -> state -> person
@@ -119,6 +131,9 @@ def build_world(app: Flask, session: Session, *, name: str, municipality: str, m
     """Create an organisation with someone in every state, pairs in three states, a run and links."""
     organisation = make_organisation(session, name, municipalities=(municipality,))
     coordinator = make_coordinator(session, organisation, email=f"staff.{marker.lower()}@example.org")
+    admin = make_coordinator(session, None, email=f"admin.{marker.lower()}@example.org", admin=True)
+    spare = make_coordinator(session, organisation, email=f"spare.{marker.lower()}@example.org")
+    invited = create_coordinator(session, f"invited.{marker.lower()}@example.org", None, organisation=organisation)
     everyone = {kind: {state: _person(session, kind, state, municipality, marker) for state in STATES}
                 for kind in KINDS}
     volunteers, newcomers = everyone["volunteers"], everyone["newcomers"]
@@ -140,8 +155,10 @@ def build_world(app: Flask, session: Session, *, name: str, municipality: str, m
     with app.test_request_context():
         tokens = {"volunteer.confirm": make_link_token(CONFIRM, volunteers["pending"]),
                   "followup.answer": followups.token_for(follow_up),
-                  "volunteer.still_available": make_link_token(housekeeping.STILL_AVAILABLE, volunteers["free"])}
-    return World(organisation, coordinator, marker, seat_of(session, municipality).id, everyone,
+                  "volunteer.still_available": make_link_token(housekeeping.STILL_AVAILABLE, volunteers["free"]),
+                  "coordinator.new_password": make_link_token(RESET_LINK, spare),
+                  "coordinator.invitation": make_link_token(INVITATION, invited)}
+    return World(organisation, coordinator, admin, spare, invited, marker, seat_of(session, municipality).id, everyone,
                  {"proposed": proposed, "approved": approved, "introduced": introduced}, run, follow_up, tokens)
 
 
@@ -181,24 +198,31 @@ def _state_for(rule: Rule, values: dict[str, Any]) -> str:
     return "paired"
 
 
+# Arguments whose values depend only on the World: (all of them, the one to try).
+PLAIN_ARGUMENTS: dict[str, Callable[[World], tuple[list[Any], list[Any]]]] = {
+    "volunteer_id": lambda w: ([w.people["volunteers"]["free"].id],) * 2,
+    "run_id": lambda w: ([w.run.id],) * 2,
+    "purpose_name": lambda w: ([p.value for p in EDITABLE_PURPOSES], [EDITABLE_PURPOSES[0].value]),
+    "language_code": lambda w: (list(available_languages()), ["sv"]),
+    "account_id": lambda w: ([a.id for a in (w.spare, w.invited, w.admin)], [w.spare.id]),
+    "organisation_id": lambda w: ([w.organisation.id],) * 2,
+    "code": lambda w: (["hiking", "fika"], ["hiking"]),  # an interest
+}
+
+
 def _choices(name: str, rule: Rule, values: dict[str, Any], world: World, every: bool) -> list[Any]:
     """Return the values one argument takes (all of them with `every`), or fail for an unknown argument."""
     if name == "person_id":
         group = world.people[_kind_of(rule, values)]
         return [p.id for p in group.values()] if every else [group[_state_for(rule, values)].id]
-    if name == "volunteer_id":
-        return [world.people["volunteers"]["free"].id]
     if name == "match_id":
         pairs = world.pairs
         return [m.id for m in pairs.values()] if every else [pairs[PAIR_FOR.get(rule.endpoint, "approved")].id]
-    if name == "run_id":
-        return [world.run.id]
     if name == "token" and rule.endpoint in world.tokens:
         return [world.tokens[rule.endpoint]]
-    if name == "purpose_name":
-        return [p.value for p in EDITABLE_PURPOSES][: None if every else 1]
-    if name == "language_code":
-        return list(available_languages()) if every else ["sv"]
+    if name in PLAIN_ARGUMENTS:
+        all_of_them, one = PLAIN_ARGUMENTS[name](world)
+        return all_of_them if every else one
     converter = rule._converters[name]  # werkzeug keeps each argument's converter only here
     pytest.fail(f"{rule.rule} ({rule.endpoint}) has an argument {name!r} ({type(converter).__name__}) that "
                 f"{Path(__file__).name} cannot fill: add it to _choices, filled from the World's objects")
@@ -230,7 +254,16 @@ def rules(app: Flask, method: str) -> list[Rule]:
 
 
 def is_staff(rule: Rule) -> bool:
-    return rule.rule.startswith(STAFF)
+    return rule.rule.startswith((COORDINATOR, ADMIN))
+
+
+def is_admin(rule: Rule) -> bool:
+    return rule.rule.startswith(ADMIN)
+
+
+def is_coordinators(rule: Rule) -> bool:
+    """Tell whether a rule is one of a coordinator's pages (not signing in, not administration)."""
+    return rule.rule.startswith(COORDINATOR) and rule.endpoint not in {*OPEN_STAFF_ENDPOINTS, OWN_ACCOUNT}
 
 
 def id_arguments(rule: Rule) -> list[str]:
@@ -257,6 +290,15 @@ def _newcomer_answers(world: World) -> dict[str, Any]:
             "gender_preference": "female", "consent": "y"}
 
 
+NEW_PASSWORD = "a new and long passphrase for the proofs"  # noqa: S105 - a test's
+
+
+def _organisation_answers(name: str, *municipalities: str) -> dict[str, Any]:
+    return {"name": name, "municipalities": "\n".join(municipalities), "retention_months": "24",
+            "erasure_policy": "erase", "proposal_days": "7", "contact_email": "", "contact_phone": "",
+            "contact_address": "", **{f"weight_{c}": "2" for c in MATCH_COMPONENTS}}
+
+
 def form_data(rule: Rule, values: dict[str, Any], world: World, session: Session) -> Any:
     """Return what a person would post to a rule: valid answers, so only a missing token can refuse them."""
     endpoint = rule.endpoint
@@ -266,12 +308,25 @@ def form_data(rule: Rule, values: dict[str, Any], world: World, session: Session
         # The factories give nobody goals, which the form asks for: add the answer a person would have given.
         posted.setlist("help_offered" if values["kind"] == "volunteers" else "goals", ["swedish"])
         return posted
-    if endpoint == "coordinator.save_wording":
+    if endpoint in ("coordinator.save_wording", "admin.wording_page"):
         current = wording_for(session, world.organisation.id, MessagePurpose(values["purpose_name"]),
                               values["language_code"])
         return {"subject": current.subject + "!", "body": current.body, "action": "save"}
     fixed: dict[str, Any] = {
         "coordinator.login": {"email": world.coordinator.email, "password": PASSWORD},
+        "coordinator.password_reset": {"email": world.coordinator.email},
+        "coordinator.new_password": {"password": NEW_PASSWORD, "repeat": NEW_PASSWORD},
+        "coordinator.invitation": {"password": NEW_PASSWORD, "repeat": NEW_PASSWORD},
+        "coordinator.account": {"current": PASSWORD, "password": PASSWORD, "repeat": PASSWORD},
+        "coordinator.login_code": {"code": fresh_code(session, world.coordinator.email)},
+        "admin.new_organisation": _organisation_answers("Sundbybergs stad", "Sundbyberg"),
+        "admin.organisation": _organisation_answers(world.organisation.name,
+                                                    *(m.name for m in world.organisation.municipalities)),
+        "admin.invite": {"email": f"new.{world.marker.lower()}@example.org", "role": "coordinator",
+                         "organisation": str(world.organisation.id)},
+        "admin.change_account": {"role": "coordinator", "organisation": str(world.organisation.id)},
+        "admin.add_interest": {"label": "Kayaking"},
+        "admin.interest": {"label_sv": "Matlagning", "label_ar": "طبخ"},
         "coordinator.add_person_note": {"text": "Called, no answer"},
         "coordinator.add_pair_note": {"text": "Called, no answer"},
         "coordinator.end_pair": {"reason": "never_met", "note": "They never found a time"},
@@ -332,11 +387,18 @@ def assert_safe_headers(response: TestResponse, what: str) -> None:
     assert response.headers.get("Referrer-Policy"), f"{where} without a Referrer-Policy"
 
 
-def logged_in(app: Flask, world: World) -> FlaskClient:
-    """Return a client of `world`'s coordinator, logged in."""
+def logged_in(app: Flask, world: World, account: Coordinator | None = None) -> FlaskClient:
+    """Return a client of `world`'s coordinator (or `account`), signed in with password and code."""
     client = app.test_client()
-    assert login(client, world.coordinator.email).status_code == 302
+    sign_in(client, (account or world.coordinator).email)
     return client
+
+
+def visitor_for(rule: Rule, anonymous: FlaskClient, coordinator: FlaskClient, admin: FlaskClient) -> FlaskClient:
+    """Return who a rule is tried as: the admin on /admin/, the coordinator on theirs, else anyone."""
+    if is_admin(rule):
+        return admin
+    return coordinator if is_coordinators(rule) or rule.endpoint == OWN_ACCOUNT else anonymous
 
 
 def path_of(response: TestResponse) -> str:
@@ -349,8 +411,9 @@ def path_of(response: TestResponse) -> str:
 def test_every_post_without_a_csrf_token_is_refused_and_stores_nothing(
     app: Flask, client: FlaskClient, session: Session, engine: Engine, outbox: Path, world: World
 ) -> None:
-    """As the coordinator on staff rules, anonymously on the others; audit_events is compared like every table."""
-    staff = logged_in(app, world)
+    """As the admin on /admin/, the coordinator on theirs, anonymously on the others; audit_events is compared
+    like every table."""
+    staff, admin = logged_in(app, world), logged_in(app, world, world.admin)
     posted = 0
     for rule in rules(app, "POST"):
         for values in fill(rule, world):
@@ -358,7 +421,7 @@ def test_every_post_without_a_csrf_token_is_refused_and_stores_nothing(
             for target in (url(rule, values) + query for query in VARIANTS.get(rule.endpoint, [""])):
                 before, mail = row_counts(engine), sent(outbox)
                 with writes(engine) as written:
-                    response = (staff if is_staff(rule) else client).post(target, data=data)
+                    response = visitor_for(rule, client, staff, admin).post(target, data=data)
                 status = response.status_code
                 assert status == 400, f"POST {target} without a token answered {status}"
                 assert written == [], f"POST {target} without a token wrote {written}"
@@ -373,12 +436,13 @@ def test_the_refused_posts_go_through_with_a_token(
     app: Flask, client: FlaskClient, session: Session, world: World
 ) -> None:
     """The control of the proof above: the same data with the token is not refused, so the token was the reason."""
-    staff = logged_in(app, world)
+    staff, admin = logged_in(app, world), logged_in(app, world, world.admin)
+    form_page = {id(staff): "/coordinator/runs", id(admin): "/admin/staff/invite", id(client): "/volunteer/signup"}
     for rule in rules(app, "POST"):
         for values in fill(rule, world):
             target, data = url(rule, values), form_data(rule, values, world, session)
-            visitor = staff if is_staff(rule) else client
-            token = csrf_token(visitor.get("/coordinator/runs" if is_staff(rule) else "/volunteer/signup").text)
+            visitor = visitor_for(rule, client, staff, admin)
+            token = csrf_token(visitor.get(form_page[id(visitor)]).text)
             data = MultiDict(data)
             data["csrf_token"] = token
             response = visitor.post(target, data=data)
@@ -391,28 +455,42 @@ def test_the_refused_posts_go_through_with_a_token(
 # --- 2. a GET never writes ------------------------------------------------------------------------------------------
 
 
+def _expected_get(rule: Rule, who: str) -> set[int]:
+    """Return the statuses a GET of `rule` may answer for each role."""
+    if who == "anonymous":
+        return {200, 302}  # staff pages send a visitor to log in
+    if rule.endpoint in SIGN_IN_STEPS:
+        return {302}  # back to the password: no sign-in is under way
+    if who == "coordinator":
+        return {403} if is_admin(rule) else {200}
+    # An admin of no organisation: administration, never people.
+    if rule.endpoint == "coordinator.dashboard":
+        return {302}
+    return {403} if is_coordinators(rule) else {200}
+
+
 def test_no_get_writes_anything_but_the_audit_log(
     app: Flask, client: FlaskClient, engine: Engine, outbox: Path, world: World
 ) -> None:
     """Nor sends anything: a link opened by a mail scanner or a prefetching browser changes nothing."""
-    staff = logged_in(app, world)  # logging in writes the time of the login: before the recording starts
+    # Signing in writes the session and the time of the login: before the recording starts.
+    staff, admin = logged_in(app, world), logged_in(app, world, world.admin)
     mail = sent(outbox)
     crawled = 0
-    for visitor, who in ((client, "anonymous"), (staff, "coordinator")):
+    for visitor, who in ((client, "anonymous"), (staff, "coordinator"), (admin, "admin")):
         for rule in rules(app, "GET"):
             for values in fill(rule, world, every=True):
                 target = url(rule, values)
                 with writes(engine) as written:
                     response = visitor.get(target)
-                assert response.status_code < 400, f"GET {target} as {who} answered {response.status_code}"
-                if who == "coordinator" or not is_staff(rule):
-                    assert response.status_code == 200, f"GET {target} as {who} answered {response.status_code}"
-                other_writes = [w for w in written if not AUDIT_INSERT.match(w)]
+                expected = _expected_get(rule, who)
+                assert response.status_code in expected, f"GET {target} as {who} answered {response.status_code}"
+                other_writes = [w for w in written if not (AUDIT_INSERT.match(w) or SESSION_CLOCK.match(w))]
                 assert other_writes == [], f"GET {target} as {who} wrote {other_writes}"
                 assert_safe_headers(response, f"GET {target} as {who}")
                 crawled += 1
     assert sent(outbox) == mail, "a GET sent a message"
-    assert crawled > 2 * len(rules(app, "GET"))
+    assert crawled > 3 * len(rules(app, "GET"))
 
 
 # --- 3. the security headers on every status ------------------------------------------------------------------------
@@ -431,9 +509,7 @@ def test_every_status_carries_the_security_headers(
     too_big = "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
     staff = logged_in(app, world)
     token = csrf_token(staff.get("/coordinator/runs").text)
-    make_coordinator(session, None, email="admin@example.org", admin=True)
-    unplaced = app.test_client()
-    assert login(unplaced, "admin@example.org").status_code == 302
+    unplaced = logged_in(app, world, world.admin)
     approved, introduced = world.pairs["approved"].id, world.pairs["introduced"].id
     expected = {
         ("a static file", 200): lambda: client.get("/static/kompis.css"),
@@ -441,7 +517,7 @@ def test_every_status_carries_the_security_headers(
         ("POST a note", 303): lambda: staff.post(f"/coordinator/matches/{introduced}/notes",
                                                  data={"text": "Met at the library", "csrf_token": token}),
         ("POST without a token", 400): lambda: staff.post("/coordinator/logout"),
-        ("GET /coordinator/ without an organisation", 403): lambda: unplaced.get("/coordinator/"),
+        ("GET people without an organisation", 403): lambda: unplaced.get("/coordinator/volunteers"),
         ("GET a page that is not there", 404): lambda: client.get("/no-such-page"),
         ("GET a pair that is not there", 404): lambda: staff.get("/coordinator/matches/999999"),
         ("a path without its trailing slash", 308): lambda: client.get("/coordinator"),
@@ -506,7 +582,7 @@ def test_another_organisations_ids_answer_404_and_change_nothing(
     token = csrf_token(theirs.get("/coordinator/runs").text)
     tried = 0
     for method in ("GET", "POST"):
-        for rule in (r for r in rules(app, method) if is_staff(r) and id_arguments(r)):
+        for rule in (r for r in rules(app, method) if is_coordinators(r) and id_arguments(r)):
             ids = id_arguments(rule)
             for own, foreign in zip(fill(rule, other), fill(rule, world), strict=True):
                 for mixed in itertools.product((False, True), repeat=len(ids)):
@@ -529,7 +605,7 @@ def test_another_organisations_ids_answer_404_and_change_nothing(
 
 def test_another_organisations_people_never_show_on_staff_pages(app: Flask, world: World, other: World) -> None:
     theirs = logged_in(app, other)
-    for rule in (r for r in rules(app, "GET") if is_staff(r)):
+    for rule in (r for r in rules(app, "GET") if is_coordinators(r)):
         for values in fill(rule, other, every=True):
             target = url(rule, values)
             response = theirs.get(target)
@@ -608,3 +684,97 @@ def test_a_rule_with_an_argument_nobody_fills_fails_the_proofs(app: Flask, world
     rule.bind(app.url_map)
     with pytest.raises(pytest.fail.Exception, match="'badge_id'.*cannot fill"):
         fill(rule, world)
+
+
+# --- 6. a password alone, a coordinator on administration, an admin on people --------------------------------------
+
+
+def _try_everywhere(app: Flask, visitor: FlaskClient, token: str, world: World, session: Session, engine: Engine,
+                    chosen: Any) -> Iterator[tuple[str, str, TestResponse]]:
+    """GET and POST (with a token) every chosen staff rule; check that nothing was written; yield the answers."""
+    for method in ("GET", "POST"):
+        for rule in (r for r in rules(app, method) if chosen(r)):
+            for values in fill(rule, world):
+                target, before = url(rule, values), row_counts(engine)
+                data = MultiDict(form_data(rule, values, world, session))
+                data["csrf_token"] = token
+                with writes(engine) as written:
+                    response = visitor.get(target) if method == "GET" else visitor.post(target, data=data)
+                stored = [w for w in written if not (AUDIT_INSERT.match(w) or SESSION_CLOCK.match(w))]
+                assert stored == [] and row_counts(engine) == before, f"{method} {target} wrote {written}"
+                assert_safe_headers(response, f"{method} {target}")
+                yield method, target, response
+
+
+def test_a_password_without_the_code_reaches_no_staff_page(
+    app: Flask, session: Session, engine: Engine, world: World
+) -> None:
+    visitor = app.test_client()
+    started = give_password(visitor, world.coordinator.email)
+    assert path_of(started) == "/coordinator/login/code"
+    token = csrf_token(visitor.get("/coordinator/login/code").text)
+    tried = 0
+    for method, target, response in _try_everywhere(
+            app, visitor, token, world, session, engine,
+            lambda r: is_staff(r) and r.endpoint not in OPEN_STAFF_ENDPOINTS):
+        assert response.status_code == 302 and path_of(response) == "/coordinator/login", \
+            f"{method} {target} with the password alone answered {response.status_code}"
+        tried += 1
+    assert tried > 0
+    # The session is still waiting for its code, and the code still signs it in.
+    assert visitor.get("/coordinator/login/code").status_code == 200
+
+
+def test_a_coordinator_is_refused_every_administration_page(
+    app: Flask, session: Session, engine: Engine, world: World
+) -> None:
+    staff = logged_in(app, world)
+    token = csrf_token(staff.get("/coordinator/runs").text)
+    answers = list(_try_everywhere(app, staff, token, world, session, engine, is_admin))
+    assert answers and all(r.status_code == 403 for _, _, r in answers), \
+        [(m, t, r.status_code) for m, t, r in answers if r.status_code != 403]
+
+
+def test_an_admin_of_no_organisation_reads_and_changes_nobody(
+    app: Flask, session: Session, engine: Engine, world: World
+) -> None:
+    """Least privilege: administration does not open people's pages; only a coordinator role does."""
+    admin = logged_in(app, world, world.admin)
+    token = csrf_token(admin.get("/admin/staff/invite").text)
+    answers = list(_try_everywhere(app, admin, token, world, session, engine,
+                                   lambda r: is_coordinators(r) and r.endpoint != "coordinator.dashboard"))
+    assert answers and all(r.status_code in (403, 404) for _, _, r in answers), \
+        [(m, t, r.status_code) for m, t, r in answers if r.status_code not in (403, 404)]
+    assert all(world.marker.lower() not in r.text.lower() for _, _, r in answers)
+
+
+# --- 7. what people wrote is isolated on staff pages ----------------------------------------------------------------
+
+
+def _isolated(node: Any) -> bool:
+    """Tell whether a text node sits in a <bdi>, or an element that sets its own direction."""
+    return any(parent.name == "bdi" or parent.has_attr("dir") for parent in node.parents if parent.name)
+
+
+def test_every_name_and_address_on_a_staff_page_is_isolated(app: Flask, world: World) -> None:
+    """Names in Arabic script beside Swedish text reorder the line around them unless each is isolated."""
+    from bs4 import BeautifulSoup
+
+    staff, admin = logged_in(app, world), logged_in(app, world, world.admin)
+    marker = world.marker.lower()
+    seen = 0
+    for visitor, chosen in ((staff, is_coordinators), (admin, is_admin)):
+        for rule in (r for r in rules(app, "GET") if chosen(r)):
+            for values in fill(rule, world, every=True):
+                target = url(rule, values)
+                response = visitor.get(target)
+                if response.mimetype != "text/html":
+                    continue
+                soup = BeautifulSoup(response.text, "html.parser")
+                for title in soup.find_all("title"):
+                    title.decompose()  # the window title is plain text, drawn by the browser
+                for node in soup.find_all(string=lambda text: marker in text.lower()):
+                    seen += 1
+                    where = f"{node.strip()[:80]!r} in <{node.parent.name}>"
+                    assert _isolated(node), f"GET {target}: {where} is not isolated"
+    assert seen > 0

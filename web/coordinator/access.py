@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -21,12 +21,18 @@ def never_cache(response: Response) -> Response:
 
 
 def coordinator_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Let in only a logged-in coordinator who belongs to an organisation."""
+    """Let in only a signed-in account that is a coordinator of an organisation.
+
+    An admin is a coordinator only of the organisation the account belongs to:
+    an admin of none reads nobody's data (least privilege).
+    """
 
     @wraps(view)
     @login_required
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if current_user.organisation_id is None:
+            if current_user.is_admin and request.endpoint == "coordinator.dashboard":
+                return redirect(url_for("admin.index"))
             return render_template("coordinator/no_organisation.html"), 403
         return view(*args, **kwargs)
 

@@ -17,7 +17,7 @@ from models import ContactNote, Match, Newcomer, PersonStatus, Volunteer
 from .. import audit, db
 from ..fields import KompisForm, clean_text
 from ..matching.queries import get_match
-from ..people import get_person
+from ..people import get_participant, get_person
 from ..volunteer.routes import send_confirmation
 from .access import bp, coordinator_required
 from .forms import ActionForm
@@ -46,8 +46,7 @@ def add_person_note(kind: str, person_id: int) -> Response:
     """Add a dated line to a person's contact log."""
     session = db.session()
     organisation_id = current_user.organisation_id
-    person: Newcomer | Volunteer = (get_person(session, Newcomer, person_id, organisation_id) if kind == "newcomers"
-                                    else get_person(session, Volunteer, person_id, organisation_id))
+    person = get_participant(session, kind, person_id, organisation_id)
     form = NoteForm()
     if not form.validate_on_submit():
         flash(str(form.text.errors[0]) if form.text.errors else _("The note could not be saved."), "error")

@@ -19,7 +19,7 @@ from ..choices import goal_choices, goal_descriptions, language_codes, place_cho
 from ..fields import availability_slots, options
 from ..newcomer.forms import AssistedNewcomerForm
 from ..newcomer.routes import prepare_request_form
-from ..people import get_person
+from ..people import get_participant
 from ..person_form import DISTANCE_CHOICES, person_data
 from ..registration import EditRefused, correct_person
 from ..views import form_checks_csrf
@@ -70,10 +70,7 @@ def _form(kind: str, formdata: Any, person: Volunteer | Newcomer) -> VolunteerFo
 
 
 def _person(kind: str, person_id: int) -> Volunteer | Newcomer:
-    session, organisation_id = db.session(), current_user.organisation_id
-    if kind == "newcomers":
-        return get_person(session, Newcomer, person_id, organisation_id)
-    return get_person(session, Volunteer, person_id, organisation_id)
+    return get_participant(db.session(), kind, person_id, current_user.organisation_id)
 
 
 def _page(kind: str, person: Volunteer | Newcomer, form: Any, status: int = 200) -> tuple[str, int]:

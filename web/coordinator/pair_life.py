@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from models import Coordinator, EndReason, Match, Message, Newcomer, Side, Volunteer
+from models import Coordinator, EndReason, Match, Message, Side
 
 from .. import db
 from ..matching.decisions import DecisionRefused, Outcome
@@ -18,7 +18,7 @@ from ..matching.queries import get_match
 from ..pairs import lifecycle
 from ..pairs.introductions import Draft, Method, draft, introduce, people
 from ..pairs.reach import channels
-from ..people import get_person
+from ..people import get_participant
 from .access import bp, coordinator_required
 from .forms import ActionForm
 from .pair_forms import EndForm, IntroduceForm, SendIntroductionForm
@@ -132,8 +132,7 @@ def change_participation(kind: str, person_id: int, action: str) -> Response:
     """Pause, withdraw or bring back a participant; withdrawing ends their open pairs and says so."""
     session = db.session()
     organisation_id = current_user.organisation_id
-    person: Newcomer | Volunteer = (get_person(session, Newcomer, person_id, organisation_id) if kind == "newcomers"
-                                    else get_person(session, Volunteer, person_id, organisation_id))
+    person = get_participant(session, kind, person_id, organisation_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     if action == "pause":

@@ -2,89 +2,27 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from models import Coordinator, Municipality, Newcomer, PersonStatus, Volunteer, now_utc
 
 from .. import audit, db
-from ..auth import authenticate
 from ..choices import language_choices, language_codes, place_choices
-from ..extensions import limiter
-from ..links import new_nonce
 from ..matching.queries import last_run, match_counts, waiting
 from ..newcomer.forms import AssistedNewcomerForm
 from ..newcomer.routes import prepare_request_form, save_request
 from ..pairs.attention import follow_up_concerns, may_end_unmet, stale_proposals, unmet_pairs
-from ..people import Page, PersonFilter, get_person, list_people, status_counts
-from ..ratelimits import contact_from_form, login_per_email, login_per_ip, no_contact_given
-from ..registration import activate_newcomer, email_key
+from ..people import Page, PersonFilter, get_participant, get_person, list_people, status_counts
+from ..registration import activate_newcomer
 from ..reports import matches_chart
 from ..views import form_checks_csrf
 from .access import bp, coordinator_required
 from .care import NoteForm, notes_of
-from .forms import ActionForm, LoginForm
-
-KINDS: dict[str, type[Volunteer] | type[Newcomer]] = {"volunteers": Volunteer, "newcomers": Newcomer}
-
-
-def _safe_next(target: str | None) -> str:
-    """Return `target` if it is a path of this site, else the dashboard.
-
-    Browsers forgive much that urlsplit does not: they read a backslash as a
-    slash ("/\\evil.example"), drop tabs and line breaks ("/\\t/evil.example"), and
-    take three slashes for two ("///evil.example"). So a path must start with one
-    slash and hold no backslash, no second leading slash, and no control or space.
-    """
-    if not target or not target.startswith("/") or target[1:2] in ("/", "\\"):
-        return url_for("coordinator.dashboard")
-    if "\\" in target or any(ord(c) <= 0x20 or 0x7F <= ord(c) <= 0x9F for c in target):
-        return url_for("coordinator.dashboard")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return url_for("coordinator.dashboard")
-    return target
-
-
-@bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_per_ip, methods=["POST"])
-@limiter.limit(login_per_email, methods=["POST"], key_func=contact_from_form,
-               exempt_when=no_contact_given)
-@form_checks_csrf
-def login() -> Response | str | tuple[str, int]:
-    """Log a coordinator in."""
-    form = LoginForm()
-    if form.validate_on_submit():
-        session = db.session()
-        coordinator = authenticate(session, form.email.data, form.password.data)
-        if coordinator is not None:
-            login_user(coordinator)
-            audit.record_sign_in(session, coordinator, "signed_in")
-            session.commit()
-            return redirect(_safe_next(request.args.get("next")))
-        # The account the address names, if any: a failure is recorded against it, never the typed words.
-        audit.record_sign_in(session, session.scalar(select(Coordinator).where(
-            Coordinator.email_key == email_key(form.email.data))), "sign_in_failed")
-        session.commit()
-        form.password.errors = [_("The e-mail address or the password is wrong")]
-    status = 400 if request.method == "POST" else 200
-    return render_template("coordinator/login.html", form=form), status
-
-
-@bp.post("/logout")
-def logout() -> Response:
-    """Log the coordinator out, and end every session of theirs: a copied cookie stops working too."""
-    if current_user.is_authenticated:
-        current_user.session_nonce = new_nonce()
-        audit.record_sign_in(db.session(), current_user._get_current_object(), "signed_out")
-        db.session().commit()
-    logout_user()
-    return redirect(url_for("public.landing"))
+from .forms import ActionForm
 
 
 @bp.get("/")
@@ -147,9 +85,7 @@ def people(kind: str) -> str:
 def person(kind: str, person_id: int) -> str:
     """Show everything we hold about one person, and log that it was read."""
     session = db.session()
-    found: Volunteer | Newcomer = (get_person(session, Volunteer, person_id, current_user.organisation_id)
-                                   if kind == "volunteers"
-                                   else get_person(session, Newcomer, person_id, current_user.organisation_id))
+    found = get_participant(session, kind, person_id, current_user.organisation_id)
     audit.record(session, current_user, "read", found)
     session.commit()
     return render_template(f"coordinator/{kind[:-1]}.html", person=found, action_form=ActionForm(),

@@ -14,6 +14,7 @@ from matcher import Obstacle, ReasonKind, UnmatchedReason
 from models import Interest, Newcomer, RejectReason
 
 from ..i18n import language_name
+from ..interest_labels import interest_label
 from ..labels import DAY_LABELS, PART_LABELS, listing
 from .runs import NEVER_STARTED, QUEUE_UNREACHABLE, WORKER_STOPPED
 
@@ -88,7 +89,7 @@ def reason_text(reason: Mapping[str, Any], interests: Mapping[str, str], goals: 
         return _("The volunteer speaks the newcomer's mother tongue, %(language)s",
                  language=listing(language_name(v) for v in values))
     if kind == ReasonKind.SHARED_INTERESTS:
-        return _("Both like %(interests)s", interests=listing(_(interests.get(v, v)) for v in values))
+        return _("Both like %(interests)s", interests=listing(interest_label(v, interests.get(v, v)) for v in values))
     if kind == ReasonKind.DISTANCE:
         km = int(reason.get("km") or 0)
         return _("Less than 1 km apart") if km == 0 else _("%(km)s km apart", km=km)

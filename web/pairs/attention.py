@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from models import FollowUp, Match, MatchStatus, Organisation, now_utc
@@ -23,14 +23,26 @@ class Concern:
     why: tuple[str, ...]  # "not_met", "wants_to_stop", "low_score", "no_answer"
 
 
+def _stale(organisation_id: int, days: int, now: datetime) -> list[ColumnElement[bool]]:
+    return [Match.organisation_id == organisation_id, Match.status == MatchStatus.PROPOSED,
+            Match.created_at < now - timedelta(days=days)]
+
+
+def _proposal_days(session: Session, organisation_id: int) -> int:
+    return session.scalar(select(Organisation.proposal_days).where(Organisation.id == organisation_id)) or 7
+
+
 def stale_proposals(session: Session, organisation_id: int, now: datetime | None = None) -> list[Match]:
     """Return the proposals undecided longer than the organisation's setting, oldest first."""
     now = now or now_utc()
-    days = session.scalar(select(Organisation.proposal_days).where(Organisation.id == organisation_id)) or 7
     return list(session.scalars(
-        select(Match).where(Match.organisation_id == organisation_id, Match.status == MatchStatus.PROPOSED,
-                            Match.created_at < now - timedelta(days=days))
+        select(Match).where(*_stale(organisation_id, _proposal_days(session, organisation_id), now))
         .options(joinedload(Match.newcomer), joinedload(Match.volunteer)).order_by(Match.created_at)))
+
+
+def count_stale(session: Session, organisation_id: int, days: int, now: datetime) -> int:
+    """Count the organisation's proposals undecided for longer than `days`."""
+    return session.scalar(select(func.count()).select_from(Match).where(*_stale(organisation_id, days, now))) or 0
 
 
 def concerns(follow_up: FollowUp, now: datetime) -> tuple[str, ...]:
@@ -52,18 +64,19 @@ def concerns(follow_up: FollowUp, now: datetime) -> tuple[str, ...]:
 def follow_up_concerns(session: Session, organisation_id: int, now: datetime | None = None) -> list[Concern]:
     """Return the follow-ups of open pairs that flag their pair, newest first."""
     now = now or now_utc()
+    # Only each person's latest follow-up speaks for them: a good answer at three months clears a worry at one.
+    newest = func.row_number().over(partition_by=(FollowUp.match_id, FollowUp.side),
+                                    order_by=(FollowUp.sent_at.desc(), FollowUp.id.desc()))
+    latest = (select(FollowUp.id, newest.label("newest")).join(Match).where(
+        Match.organisation_id == organisation_id,
+        Match.status.in_((MatchStatus.INTRODUCED, MatchStatus.ACTIVE)), FollowUp.sent_at.is_not(None))
+        .subquery())
     rows = session.scalars(
-        select(FollowUp).join(Match).where(
-            Match.organisation_id == organisation_id,
-            Match.status.in_((MatchStatus.INTRODUCED, MatchStatus.ACTIVE)), FollowUp.sent_at.is_not(None))
+        select(FollowUp).join(latest, and_(latest.c.id == FollowUp.id, latest.c.newest == 1))
         .options(joinedload(FollowUp.match).joinedload(Match.newcomer),
                  joinedload(FollowUp.match).joinedload(Match.volunteer))
         .order_by(FollowUp.sent_at.desc()))
-    # Only each person's latest follow-up speaks for them: a good answer at three months clears a worry at one.
-    latest: dict[tuple[int, str], FollowUp] = {}
-    for follow_up in rows:
-        latest.setdefault((follow_up.match_id, follow_up.side.value), follow_up)
-    return [Concern(f, why) for f in latest.values() if (why := concerns(f, now))]
+    return [Concern(f, why) for f in rows if (why := concerns(f, now))]
 
 
 def unmet_pairs(session: Session, organisation_id: int) -> list[Match]:

@@ -32,7 +32,7 @@ from ..delivery import deliver
 from ..links import make_link_token, new_nonce
 from ..matching.decisions import record_event
 from ..views import external_url
-from .attention import stale_proposals
+from .attention import count_stale
 from .introductions import people
 from .lifecycle import reactivate
 from .notices import compose_message
@@ -68,8 +68,8 @@ def run(session: Session, now: datetime | None = None) -> Report:
 
 def count_stale_proposals(session: Session, now: datetime) -> int:
     """Count proposals undecided longer than their organisation's setting (flagged on the dashboard)."""
-    return sum(len(stale_proposals(session, organisation_id, now))
-               for organisation_id in session.scalars(select(Organisation.id)))
+    return sum(count_stale(session, organisation_id, days, now) for organisation_id, days in
+               session.execute(select(Organisation.id, Organisation.proposal_days)))
 
 
 def _not_met_after_first_follow_up(now: datetime) -> ColumnElement[bool]:

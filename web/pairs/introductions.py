@@ -35,7 +35,7 @@ from ..matching.queries import vocabulary
 from ..matching.words import reasons_text
 from . import wording
 from .calendar import Meeting, invitation
-from .reach import Person, address, first_name, message_language, shared_details
+from .reach import Person, address, first_name, message_language, recipient, shared_details
 
 
 class Method(enum.StrEnum):
@@ -144,9 +144,7 @@ def _message(match: Match, one: Draft, actor: Coordinator, method: Method, meeti
         calendar = invitation(meeting, uid=f"kompis-pair-{match.id}-{one.side.value}@kompis",
                               summary=one.subject, description=one.body)
     said = now_utc() if one.channel == Channel.PHONE else None
-    return Message(organisation_id=match.organisation_id, match_id=match.id,
-                   newcomer_id=person.id if one.side == Side.NEWCOMER else None,
-                   volunteer_id=person.id if one.side == Side.VOLUNTEER else None,
-                   purpose=purpose, channel=one.channel, language=one.language, address=one.address,
-                   subject=one.subject, body=one.body, calendar=calendar, created_by_id=actor.id,
+    return Message(**recipient(person), match_id=match.id, purpose=purpose, channel=one.channel,
+                   language=one.language, address=one.address, subject=one.subject, body=one.body,
+                   calendar=calendar, created_by_id=actor.id,
                    delivering_at=said, sent_at=said)

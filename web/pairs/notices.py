@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
-from models import Channel, Match, Message, MessagePurpose, Side
+from models import Channel, Match, Message, MessagePurpose
 
 from . import wording
-from .reach import Person, address, message_language, side_of
+from .reach import Person, address, message_language, recipient
 
 
 def compose_message(session: Session, match: Match | None, person: Person, purpose: MessagePurpose,
@@ -19,8 +19,5 @@ def compose_message(session: Session, match: Match | None, person: Person, purpo
     with force_locale(language):
         template = wording.wording_for(session, person.organisation_id, purpose, language)
         words = wording.compose(template, {"organisation": person.organisation.name, **values})
-    side = side_of(person)
-    return Message(organisation_id=person.organisation_id, match_id=match.id if match else None,
-                   newcomer_id=person.id if side == Side.NEWCOMER else None,
-                   volunteer_id=person.id if side == Side.VOLUNTEER else None, purpose=purpose, channel=channel,
+    return Message(**recipient(person), match_id=match.id if match else None, purpose=purpose, channel=channel,
                    language=language, address=address(person, channel), subject=words.subject, body=words.body)

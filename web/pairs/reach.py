@@ -23,6 +23,13 @@ def side_of(person: Person) -> Side:
     return Side.NEWCOMER if isinstance(person, Newcomer) else Side.VOLUNTEER
 
 
+def recipient(person: Person) -> dict[str, int | None]:
+    """Return the columns that address a stored message to `person`, whichever side they are on."""
+    newcomer = side_of(person) == Side.NEWCOMER
+    return {"organisation_id": person.organisation_id, "newcomer_id": person.id if newcomer else None,
+            "volunteer_id": None if newcomer else person.id}
+
+
 def first_name(person: Person) -> str:
     """Return the name a kompis is introduced by: the first name only."""
     parts = person.name.split()
