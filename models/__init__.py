@@ -22,7 +22,7 @@ from .enums import (
     Side,
     SwedishLevel,
 )
-from .matching import Match, MatchEvent, MatchRun, UnmatchedNewcomer
+from .matching import Match, MatchEvent, MatchRun, PairStatistic, UnmatchedNewcomer
 from .organisation import DEFAULT_WEIGHTS, Coordinator, Organisation
 from .people import Newcomer, NewcomerLanguage, Volunteer, VolunteerLanguage
 from .staff import RecoveryCode, StaffSession
@@ -62,6 +62,7 @@ __all__ = [
     "NewcomerLanguage",
     "OPEN_MATCH_STATUSES",
     "Organisation",
+    "PairStatistic",
     "PersonStatus",
     "RejectReason",
     "Place",

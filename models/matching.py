@@ -183,3 +183,22 @@ class MatchEvent(Base):
 
     match: Mapped[Match] = relationship(back_populates="events")
     actor: Mapped[Coordinator | None] = relationship()
+
+
+class PairStatistic(Base):
+    """A pair of which one person was erased: kept only as a count, with no link to anyone and no text.
+
+    The organisation's reports go on counting it; nothing in it names, or leads
+    back to, either person or the pair.
+    """
+
+    __tablename__ = "pair_statistics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    # The day it was approved, introduced and ended: a day, not a moment, so no log line matches it.
+    decided_at: Mapped[datetime | None]
+    introduced_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str] = mapped_column(String(40), default="")

@@ -66,9 +66,10 @@ def _register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .coordinator import bp as coordinator_bp
     from .followup.routes import bp as followup_bp
+    from .me.routes import bp as me_bp
     from .newcomer.routes import bp as newcomer_bp
     from .public.routes import bp as public_bp
     from .volunteer.routes import bp as volunteer_bp
 
-    for blueprint in (public_bp, volunteer_bp, newcomer_bp, coordinator_bp, admin_bp, followup_bp):
+    for blueprint in (public_bp, volunteer_bp, newcomer_bp, coordinator_bp, admin_bp, followup_bp, me_bp):
         app.register_blueprint(blueprint)

@@ -30,6 +30,7 @@ from models import (
     Municipality,
     Newcomer,
     NewcomerLanguage,
+    PairStatistic,
     PersonStatus,
     Place,
     SwedishLevel,
@@ -231,7 +232,12 @@ def matches_per_month(session: Session, organisation_id: int, *, now: datetime, 
     row = session.execute(select(*sums).where(
         Match.organisation_id == organisation_id, Match.status.in_(MATCHED_STATUSES),
         Match.decided_at >= starts[0], Match.decided_at < starts[-1])).one()
-    return [MonthCount(start.date(), int(count)) for start, count in zip(starts[:-1], row, strict=True)]
+    # The pairs of people since erased, kept as counts; their day stands for their moment.
+    kept = [func.coalesce(func.sum(case((and_(PairStatistic.decided_at >= start, PairStatistic.decided_at < end),
+                                         1), else_=0)), 0) for start, end in zip(starts[:-1], starts[1:], strict=True)]
+    erased = session.execute(select(*kept).where(PairStatistic.organisation_id == organisation_id)).one()
+    return [MonthCount(start.date(), int(count) + int(more))
+            for start, count, more in zip(starts[:-1], row, erased, strict=True)]
 
 
 @dataclass(frozen=True)

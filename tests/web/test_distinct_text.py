@@ -34,7 +34,8 @@ from tests.factories import make_organisation
 from tests.web.helpers import get_form, page
 
 SHARE_LIMIT = 0.05
-PUBLIC_PAGES = ["/", "/volunteer/signup", "/newcomer/request", "/coordinator/login", "/privacy", "/accessibility"]
+PUBLIC_PAGES = ["/", "/volunteer/signup", "/newcomer/request", "/coordinator/login", "/privacy", "/accessibility",
+                "/me"]
 FORMS = ["/volunteer/signup", "/newcomer/request"]  # posted empty, so the errors show
 LANGUAGES = ["sv", "ar", "fa_AF", "so", "ti", "uk"]  # each compared with "en"
 

@@ -387,7 +387,9 @@ def test_the_invitation_says_it_is_utf8(client: FlaskClient, coordinator, pair: 
 
 @pytest.mark.parametrize(("meeting", "errors"), [
     ({"meeting_date": "", "meeting_time": "17:30", "meeting_place": ""}, ["#meeting_date", "#meeting_place"]),
-    ({"meeting_date": "2099-05-04", "meeting_time": "", "meeting_place": "Biblioteket"}, ["#meeting_time"]),
+    ({"meeting_date": (date.today() + timedelta(days=30)).isoformat(), "meeting_time": "",
+      "meeting_place": "Biblioteket"}, ["#meeting_time"]),
+    ({"meeting_date": "9999-12-31", "meeting_time": "23:59", "meeting_place": "Biblioteket"}, ["#meeting_date"]),
     ({"meeting_date": (date.today() - timedelta(days=1)).isoformat(), "meeting_time": "10:00",
       "meeting_place": "Biblioteket"}, ["#meeting_date"]),
 ])

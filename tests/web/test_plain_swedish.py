@@ -41,6 +41,12 @@ NEWCOMER_SOURCES = (
     "web/pairs/reach.py",
     # The follow-up questionnaire.
     "web/templates/followup/*.html",
+    # Their own data: asking for the link, seeing, pausing and erasing it; and being told their kompis left.
+    "web/templates/me/*.html",
+    "web/me/*.py",
+    "web/templates/email/me_link.txt",
+    "web/templates/email/kompis_left.txt",
+    "web/privacy/erasure.py",
     "web/followup/forms.py",
     # The start page, where a newcomer finds the way in.
     "web/templates/public/landing.html",

@@ -60,6 +60,7 @@ from web.extensions import limiter
 from web.i18n import available_languages
 from web.links import make_link_token
 from web.matching.runs import create_run, execute_run
+from web.me.access import link_token as me_link_token
 from web.newcomer.steps import STEPS
 from web.pairs import followups, housekeeping
 from web.pairs.introductions import Method, draft, introduce, people
@@ -68,7 +69,7 @@ from web.pairs.wording import wording_for
 from web.volunteer.routes import CONFIRM
 
 KINDS = ("volunteers", "newcomers")
-STATES = ("free", "paired", "introduced", "paused", "pending")
+STATES = ("free", "paired", "introduced", "paused", "pending", "leaving", "own")
 COORDINATOR, ADMIN = "/coordinator/", "/admin/"
 # The steps of signing in, which need a session begun with the password and send the browser back without one.
 SIGN_IN_STEPS = {"coordinator.login_code", "coordinator.enrol"}
@@ -157,7 +158,10 @@ def build_world(app: Flask, session: Session, *, name: str, municipality: str, m
                   "followup.answer": followups.token_for(follow_up),
                   "volunteer.still_available": make_link_token(housekeeping.STILL_AVAILABLE, volunteers["free"]),
                   "coordinator.new_password": make_link_token(RESET_LINK, spare),
-                  "coordinator.invitation": make_link_token(INVITATION, invited)}
+                  "coordinator.invitation": make_link_token(INVITATION, invited),
+                  # Whoever opens their own page may erase themselves: a person of their own.
+                  "me.open:volunteer": me_link_token(volunteers["own"]),
+                  "me.open:newcomer": me_link_token(newcomers["own"])}
     return World(organisation, coordinator, admin, spare, invited, marker, seat_of(session, municipality).id, everyone,
                  {"proposed": proposed, "approved": approved, "introduced": introduced}, run, follow_up, tokens)
 
@@ -191,6 +195,8 @@ def _state_for(rule: Rule, values: dict[str, Any]) -> str:
     """Return the state of the person a rule is tried on: one the request would change."""
     if values.get("action") == "reactivate":
         return "paused"
+    if rule.endpoint == "coordinator.erase_person":
+        return "leaving"  # erased by the walk: nobody else's rule is tried on them
     if rule.endpoint in ("coordinator.activate", "coordinator.resend_confirmation"):
         return "pending"
     if rule.endpoint in ("coordinator.candidates", "coordinator.propose"):
@@ -220,6 +226,8 @@ def _choices(name: str, rule: Rule, values: dict[str, Any], world: World, every:
         return [m.id for m in pairs.values()] if every else [pairs[PAIR_FOR.get(rule.endpoint, "approved")].id]
     if name == "token" and rule.endpoint in world.tokens:
         return [world.tokens[rule.endpoint]]
+    if name == "token" and f"{rule.endpoint}:{values.get('kind')}" in world.tokens:
+        return [world.tokens[f"{rule.endpoint}:{values['kind']}"]]
     if name in PLAIN_ARGUMENTS:
         all_of_them, one = PLAIN_ARGUMENTS[name](world)
         return all_of_them if every else one
@@ -315,6 +323,7 @@ def form_data(rule: Rule, values: dict[str, Any], world: World, session: Session
     fixed: dict[str, Any] = {
         "coordinator.login": {"email": world.coordinator.email, "password": PASSWORD},
         "coordinator.password_reset": {"email": world.coordinator.email},
+        "me.ask": {"contact": world.people["volunteers"]["own"].email},
         "coordinator.new_password": {"password": NEW_PASSWORD, "repeat": NEW_PASSWORD},
         "coordinator.invitation": {"password": NEW_PASSWORD, "repeat": NEW_PASSWORD},
         "coordinator.account": {"current": PASSWORD, "password": PASSWORD, "repeat": PASSWORD},
@@ -455,9 +464,17 @@ def test_the_refused_posts_go_through_with_a_token(
 # --- 2. a GET never writes ------------------------------------------------------------------------------------------
 
 
+# A person's own pages, which need the page they opened from their link.
+OWN_PAGES = {"me.data", "me.download", "me.erase_me"}
+
+
 def _expected_get(rule: Rule, who: str) -> set[int]:
     """Return the statuses a GET of `rule` may answer for each role."""
-    if who == "anonymous":
+    if rule.endpoint in OWN_PAGES:
+        return {200} if who == "person" else {302}  # to ask for a link
+    if rule.endpoint == "me.open":
+        return {200, 410} if who == "person" else {200}  # the person has used their own link
+    if who in ("anonymous", "person"):
         return {200, 302}  # staff pages send a visitor to log in
     if rule.endpoint in SIGN_IN_STEPS:
         return {302}  # back to the password: no sign-in is under way
@@ -469,6 +486,14 @@ def _expected_get(rule: Rule, who: str) -> set[int]:
     return {403} if is_coordinators(rule) else {200}
 
 
+def opened_own_page(app: Flask, world: World) -> FlaskClient:
+    """Return a browser that opened a volunteer's own page from their link."""
+    person = app.test_client()
+    link = f"/me/volunteer/{world.tokens['me.open:volunteer']}"
+    assert person.post(link, data={"csrf_token": csrf_token(person.get(link).text)}).status_code == 302
+    return person
+
+
 def test_no_get_writes_anything_but_the_audit_log(
     app: Flask, client: FlaskClient, engine: Engine, outbox: Path, world: World
 ) -> None:
@@ -477,7 +502,12 @@ def test_no_get_writes_anything_but_the_audit_log(
     staff, admin = logged_in(app, world), logged_in(app, world, world.admin)
     mail = sent(outbox)
     crawled = 0
-    for visitor, who in ((client, "anonymous"), (staff, "coordinator"), (admin, "admin")):
+    visitors: dict[str, Callable[[], FlaskClient]] = {
+        "anonymous": lambda: client, "coordinator": lambda: staff, "admin": lambda: admin,
+        # Last, and only then: opening one's own page spends the link the others were shown.
+        "person": lambda: opened_own_page(app, world)}
+    for who, opened in visitors.items():
+        visitor = opened()
         for rule in rules(app, "GET"):
             for values in fill(rule, world, every=True):
                 target = url(rule, values)
@@ -490,7 +520,7 @@ def test_no_get_writes_anything_but_the_audit_log(
                 assert_safe_headers(response, f"GET {target} as {who}")
                 crawled += 1
     assert sent(outbox) == mail, "a GET sent a message"
-    assert crawled > 3 * len(rules(app, "GET"))
+    assert crawled > 4 * len(rules(app, "GET"))
 
 
 # --- 3. the security headers on every status ------------------------------------------------------------------------

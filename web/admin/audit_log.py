@@ -24,7 +24,7 @@ from .forms import AuditFilterForm
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
-SUBJECT_RE = re.compile(r"^\s*([a-z]+)\s*#?\s*(\d+)\s*$", re.IGNORECASE)
+SUBJECT_RE = re.compile(r"^\s*([a-z]+)\s*#?\s*(\d{1,12})\s*$", re.IGNORECASE)
 CSV_COLUMNS = ["at", "actor", "action", "subject_type", "subject_id", "organisation", "client_address", "detail"]
 
 
@@ -86,7 +86,7 @@ def audit_log() -> tuple[str, int]:
     query = _filtered(form) if form.validate() else None
     if query is None:
         if form.subject.data and not form.subject.errors:
-            form.subject.errors = ["volunteer 12, newcomer 7, match 3, staff 2"]
+            form.subject.errors = [str(form.subject.description)]
         return render_template("admin/audit.html", form=form, events=[], total=0, page=1, pages=1,
                                actors={}, organisations={}), 400
     session = db.session()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, EmailField, IntegerField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from models import MATCH_COMPONENTS, ErasurePolicy, Role
 
@@ -71,6 +71,12 @@ class AccountForm(KompisForm):
     organisation = ChoiceField(_l("Organisation"), default="")
 
 
+def _a_date_of_our_time(form: KompisForm, field: DateField) -> None:
+    """Refuse a date the log cannot hold, rather than fail on it: the year 1, the year 9999."""
+    if field.data is not None and not 2000 <= field.data.year <= 2100:
+        raise ValidationError(_l("Enter a date like 2026-12-24"))
+
+
 class AuditFilterForm(KompisForm):
     """Which audit events to show: by person, staff account, action and date."""
 
@@ -81,5 +87,5 @@ class AuditFilterForm(KompisForm):
                           Length(max=40)], description=_l("For example volunteer 12, newcomer 7 or match 3"))
     actor = ChoiceField(_l("Staff account"), default="")
     action = ChoiceField(_l("Action"), default="")
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    start = DateField(_l("From"), validators=[Optional(), _a_date_of_our_time])
+    end = DateField(_l("To"), validators=[Optional(), _a_date_of_our_time])

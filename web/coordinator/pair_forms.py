@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -88,6 +88,8 @@ class IntroduceForm(KompisForm):
     def validate_meeting_date(self, field: Any) -> None:
         if field.data < date.today():  # reached only for a meeting with a date (see ForMeeting)
             raise StopValidation(_l("Choose a date that has not passed"))
+        if field.data > date.today() + timedelta(days=2 * 365):  # a slip of the keyboard, like 9999-12-31
+            raise StopValidation(_l("Enter the date of the meeting, like 2026-12-24"))
 
     def validate_meeting_place(self, field: Any) -> None:
         if self.method.data == Method.MEETING.value and not field.data:

@@ -20,6 +20,7 @@ from models import (
     MatchRun,
     MatchStatus,
     Newcomer,
+    PairStatistic,
     Place,
     UnmatchedNewcomer,
     Volunteer,
@@ -111,6 +112,10 @@ def match_counts(session: Session, organisation_id: int) -> dict[str, int]:
     for status, n in session.execute(select(Match.status, func.count())
                                      .where(Match.organisation_id == organisation_id).group_by(Match.status)):
         counts[str(getattr(status, "value", status))] = n
+    for kept, n in session.execute(select(PairStatistic.status, func.count())
+                                   .where(PairStatistic.organisation_id == organisation_id)
+                                   .group_by(PairStatistic.status)):
+        counts[kept] = counts.get(kept, 0) + n  # pairs of people since erased
     return counts
 
 

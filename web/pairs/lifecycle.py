@@ -55,7 +55,7 @@ def end_match(session: Session, match: Match, actor: Coordinator | None, *, reas
     """End an open pair with a reason; the volunteer's seat is freed and the newcomer goes back to the pool."""
     match_id = match.id
     session.rollback()
-    if _end(session, match_id, actor, reason, note):
+    if end_in_transaction(session, match_id, actor, reason, note):
         session.commit()
         return Decision(match_id, Outcome.DONE)
     status = session.scalar(select(Match.status).where(Match.id == match_id))
@@ -77,7 +77,8 @@ def ended_early(match: Match) -> bool:
     return match.introduced_at is None or match.ended_at - match.introduced_at < EARLY_END
 
 
-def _end(session: Session, match_id: int, actor: Coordinator | None, reason: EndReason, note: str) -> bool:
+def end_in_transaction(session: Session, match_id: int, actor: Coordinator | None, reason: EndReason,
+                       note: str) -> bool:
     """End one pair inside the caller's transaction; False when it was not open."""
     now = now_utc()
     moved = session.execute(update(Match).where(Match.id == match_id, Match.status.in_(OPEN_MATCH_STATUSES))
@@ -108,7 +109,7 @@ def open_matches_of(session: Session, person: Person) -> list[int]:
                                                       Match.status.in_(OPEN_MATCH_STATUSES))))
 
 
-def pause(session: Session, person: Person, actor: Coordinator) -> bool:
+def pause(session: Session, person: Person, actor: Coordinator | None) -> bool:
     """Pause a participant: kept, and not matched again until reactivated. Open pairs go on."""
     if person.status not in (PersonStatus.ACTIVE, PersonStatus.MATCHED):
         return False
@@ -121,7 +122,8 @@ def pause(session: Session, person: Person, actor: Coordinator) -> bool:
 def withdraw(session: Session, person: Person, actor: Coordinator) -> list[int]:
     """Withdraw a participant and end their open pairs; return the ids of the pairs ended."""
     ended = [match_id for match_id in open_matches_of(session, person)
-             if _end(session, match_id, actor, EndReason.PARTICIPANT_LEFT, _("Withdrawn by the coordinator"))]
+             if end_in_transaction(session, match_id, actor, EndReason.PARTICIPANT_LEFT,
+                                   _("Withdrawn by the coordinator"))]
     session.refresh(person)
     person.status = PersonStatus.WITHDRAWN
     if isinstance(person, Volunteer):
