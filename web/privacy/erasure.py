@@ -80,8 +80,9 @@ def erase(session: Session, person: Person, actor: Coordinator | None) -> Erasur
     left = [kompis for match in pairs if match.status in OPEN_MATCH_STATUSES
             if (kompis := _kompis_left(session, match, person, actor)) is not None]
     done.pairs_ended = len(left)
-    for match in (session.get(Match, m.id, populate_existing=True) for m in pairs):
-        assert match is not None  # noqa: S101 - read just above, in this transaction
+    # Read again, once: ending a pair changed its status and dates in the database, not in `pairs`.
+    for match in session.scalars(select(Match).where(column == person.id)
+                                 .execution_options(populate_existing=True)):
         if match.status in COUNTED:
             session.add(PairStatistic(organisation_id=match.organisation_id, status=match.status.value,
                                       decided_at=_day(match.decided_at), introduced_at=_day(match.introduced_at),
