@@ -25,6 +25,7 @@ from .enums import (
 from .matching import Match, MatchEvent, MatchRun, PairStatistic, UnmatchedNewcomer
 from .organisation import DEFAULT_WEIGHTS, Coordinator, Organisation
 from .people import Newcomer, NewcomerLanguage, Volunteer, VolunteerLanguage
+from .privacy import DisposalDecision
 from .staff import RecoveryCode, StaffSession
 from .vocabulary import Goal, Interest, InterestTranslation, Language, Municipality, Place
 
@@ -45,6 +46,7 @@ __all__ = [
     "Base",
     "Coordinator",
     "DEFAULT_WEIGHTS",
+    "DisposalDecision",
     "ErasurePolicy",
     "Gender",
     "Goal",

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from .base import Base, now_utc
 from .enums import AVAILABILITY_BITS, Gender, PersonStatus, SwedishLevel
 from .organisation import enum_column
+from .privacy import protected_newcomer_viewers, protected_volunteer_viewers
 
 if TYPE_CHECKING:
     from .organisation import Coordinator, Organisation
@@ -82,6 +83,12 @@ class PersonMixin:
     consent_version: Mapped[str] = mapped_column(String(20))
     consent_at: Mapped[datetime]
     email_confirmed_at: Mapped[datetime | None]
+    # Skyddad identitet: seen only by the coordinators named for the person; their place never leaves the database.
+    protected: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when an admin recorded a disposal decision covering this person; the next purge erases them.
+    disposal_decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("disposal_decisions.id", ondelete="SET NULL"), index=True
+    )
     # Rotated whenever an e-mailed link is used, so each link works once.
     link_nonce: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
@@ -171,6 +178,7 @@ class Volunteer(PersonMixin, Base):
     )
     interests: Mapped[list[Interest]] = relationship(secondary=volunteer_interests)
     help_offered: Mapped[list[Goal]] = relationship(secondary=volunteer_help)
+    viewers: Mapped[list[Coordinator]] = relationship(secondary=protected_volunteer_viewers)
 
 
 class Newcomer(PersonMixin, Base):
@@ -198,4 +206,5 @@ class Newcomer(PersonMixin, Base):
     )
     interests: Mapped[list[Interest]] = relationship(secondary=newcomer_interests)
     goals: Mapped[list[Goal]] = relationship(secondary=newcomer_goals)
+    viewers: Mapped[list[Coordinator]] = relationship(secondary=protected_newcomer_viewers)
     registered_by: Mapped[Coordinator | None] = relationship()

@@ -27,6 +27,7 @@ class Purpose(enum.StrEnum):
     INTRODUCTION = "introduction"
     FOLLOW_UP = "follow_up"
     ACCOUNTABILITY = "accountability"
+    PROTECTION = "protection"
 
 
 class Basis(enum.StrEnum):
@@ -50,6 +51,8 @@ PURPOSE_LABELS = {
     Purpose.INTRODUCTION: _l("Introducing the two, with what each agreed to share"),
     Purpose.FOLLOW_UP: _l("Following the pair up, and ending it well"),
     Purpose.ACCOUNTABILITY: _l("Showing what the person agreed to, and who read or changed their data"),
+    Purpose.PROTECTION: _l("Keeping a person with protected identity hidden from everyone but the coordinators "
+                           "named for them"),
 }
 BASIS_LABELS = {
     Basis.CONSENT: _l("Consent (GDPR article 6.1 a)"),
@@ -95,6 +98,10 @@ C = {
     "idle": Category(_l("Since when a volunteer has waited, and when we asked if they are still available"),
                      Purpose.CONTACT),
     "swedish": Category(_l("Swedish level and year of arrival"), Purpose.MATCHING),
+    "protection": Category(_l("Whether the person has protected identity, and which coordinators may see them"),
+                           Purpose.PROTECTION, Basis.LEGAL_OBLIGATION),
+    "disposal": Category(_l("Which decision to dispose of old records covers the person"), Purpose.ACCOUNTABILITY,
+                         Basis.LEGAL_OBLIGATION),
     "registered": Category(_l("Which coordinator filled in the request with the newcomer"),
                            Purpose.ACCOUNTABILITY, Basis.LEGAL_OBLIGATION),
     "languages": Category(_l("Languages spoken, and how well"), Purpose.MATCHING),
@@ -120,6 +127,7 @@ _PERSON = {
     "availability": "times", "what_matters": "wishes", "notes": "notes", "status": "status",
     "ui_language": "language", "consent_version": "consent", "consent_at": "consent",
     "email_confirmed_at": "confirmed", "link_nonce": "link",
+    "protected": "protection", "disposal_decision_id": "disposal",
 }
 
 
@@ -137,6 +145,8 @@ REGISTER: dict[str, Category] = {
                               "idle_since": "idle", "still_available_asked_at": "idle"}),
     **_columns("newcomers", {**_PERSON, "swedish_level": "swedish", "arrival_year": "swedish",
                              "contact_language": "language", "registered_by_id": "registered"}),
+    **_same("protected_volunteer_viewers", "protection", "volunteer_id", "coordinator_id"),
+    **_same("protected_newcomer_viewers", "protection", "newcomer_id", "coordinator_id"),
     **_same("volunteer_languages", "languages", "volunteer_id", "language_code", "level"),
     **_same("newcomer_languages", "languages", "newcomer_id", "language_code", "level"),
     **_same("volunteer_interests", "interests", "volunteer_id", "interest_code"),
