@@ -11,7 +11,7 @@ CHROMIUM ?= $(shell command -v chromium || echo /usr/bin/chromium)
 NOTO := /usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench bench-web bench-matching screenshots clean
+.PHONY: run test lint bench bench-web bench-matching bench-export screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ bench-web: $(STAMP) $(CATALOGS)
 # `kompis match` on a national pool of 100,000 per side, and the proposals page.
 bench-matching: $(STAMP) $(CATALOGS)
 	$(BIN)/python -m web.bench_matching
+
+# A person's own download (/me/data.json) with years of history, on the local PostgreSQL.
+bench-export: $(STAMP) $(CATALOGS)
+	$(BIN)/python -m web.bench_export
 
 screenshots: $(STAMP) $(CATALOGS) $(CHROMIUM) $(NOTO)
 	CHROMIUM=$(CHROMIUM) $(BIN)/python docs/screenshots.py
