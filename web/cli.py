@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
@@ -17,6 +18,9 @@ from models import Organisation, Volunteer
 from models.migrate import upgrade
 
 from . import db
+
+if TYPE_CHECKING:
+    from .privacy.retention import OrganisationPurge
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +39,7 @@ def main() -> None:
 def register_commands(app: Flask) -> None:
     """Attach the Kompis commands to the app's CLI."""
     for command in (serve, database, seed_demo_command, create_organisation_command, create_coordinator_command,
-                    translate, worker, match, send_followups, housekeeping):
+                    translate, worker, match, send_followups, housekeeping, purge_expired):
         app.cli.add_command(command)
 
 
@@ -307,3 +311,41 @@ def housekeeping() -> None:
     click.echo(f"{report.nudged_pairs} pairs reminded to meet; {report.asked_volunteers} idle volunteers asked "
                f"whether they are still available; {report.paused_volunteers} who did not answer paused; "
                f"{report.stale_proposals} proposals waiting longer than their organisation allows.")
+
+
+@click.command("purge-expired")
+@with_appcontext
+def purge_expired() -> None:
+    """Apply each organisation's retention period and erasure policy; remove old outbox files. Idempotent, daily."""
+    from .privacy import retention
+
+    _require_schema("disposal_decisions")
+    done = retention.purge_expired(db.session())
+    lines = [line for organisation in done.organisations for line in _purge_lines(organisation)]
+    if done.outbox_files:
+        lines.append(f"{done.outbox_files} outbox files older than {done.outbox_days} days removed.")
+    for line in lines or ["Nothing was due."]:
+        click.echo(line)
+
+
+def _purge_lines(done: OrganisationPurge) -> list[str]:
+    """Return a line for each thing the purge did in one organisation, and for those waiting for a decision."""
+    from .views import external_url
+
+    said = [
+        (done.unconfirmed, "volunteers who never confirmed their address within 30 days erased"),
+        (done.volunteers_erased, f"volunteers inactive for over {done.retention_months} months erased"),
+        (done.newcomers_erased, f"newcomers inactive for over {done.retention_months} months erased"),
+        (done.erased_by_decision, "people erased under a recorded disposal decision"),
+        (done.returned, "people covered by a disposal decision kept: they have been active since"),
+        (done.decisions_carried_out, "disposal decisions carried out"),
+        (done.pairs_anonymised, f"pairs ended over {done.retention_months} months ago kept only as counts"),
+        (done.proposals_deleted, f"rejected or superseded proposals older than {done.retention_months} months "
+                                 "deleted"),
+    ]
+    lines = [f"{done.name}: {count} {what}." for count, what in said if count]
+    if done.due_for_decision:
+        page = external_url("admin.disposal", organisation_id=done.organisation_id)
+        lines.append(f"{done.name}: {done.due_for_decision} people inactive for over {done.retention_months} months "
+                     f"wait for a disposal decision; an admin records it at {page}")
+    return lines

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 # Bumped whenever the privacy notice changes, so every consent says which text it was.
-PRIVACY_NOTICE_VERSION = "2026-11"
+PRIVACY_NOTICE_VERSION = "2026-12"
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: SQLite file in the instance folder
@@ -24,6 +24,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USE_SSL": False,  # implicit TLS, usually port 465
     "MAIL_SENDER": "Kompis <kompis@localhost>",
     "MAIL_OUTBOX": None,  # None: instance/outbox
+    # Outbox files name people: `kompis purge-expired` removes those older than this many days.
+    "OUTBOX_RETENTION_DAYS": 30,
     # An HTTP SMS gateway taking a JSON POST (see web/sms.py); None: SMS go to instance/outbox/sms.
     "SMS_GATEWAY_URL": None,
     "SMS_GATEWAY_TOKEN": None,
@@ -68,6 +70,7 @@ DEFAULTS: dict[str, Any] = {
 
 _ENV_TYPES: dict[str, type] = {
     "MAIL_PORT": int,
+    "OUTBOX_RETENTION_DAYS": int,
     "MAIL_USE_TLS": bool,
     "MAIL_USE_SSL": bool,
     "PROXY_COUNT": int,

@@ -65,6 +65,7 @@ def test_the_admin_pages(page: Page, live_server: str, session: Session, languag
     problems: list[str] = []
     for path in ["/admin/", "/admin/organisations", "/admin/organisations/new",
                  f"/admin/organisations/{organisation.id}", f"/admin/organisations/{organisation.id}/wording",
+                 f"/admin/organisations/{organisation.id}/disposal",
                  f"/admin/organisations/{organisation.id}/wording/introduction/ar", "/admin/staff",
                  "/admin/staff/invite", f"/admin/staff/{coordinator.id}", "/admin/audit", "/admin/interests",
                  "/admin/interests/fika", "/coordinator/account"]:

@@ -72,6 +72,16 @@ def _day(moment: datetime | None) -> datetime | None:
     return moment.replace(hour=0, minute=0, second=0, microsecond=0) if moment else None
 
 
+def count_pair(session: Session, match: Match) -> bool:
+    """Keep a pair that was once approved as an anonymous count, before its rows go; tell whether it was one."""
+    if match.status not in COUNTED:
+        return False
+    session.add(PairStatistic(organisation_id=match.organisation_id, status=match.status.value,
+                              decided_at=_day(match.decided_at), introduced_at=_day(match.introduced_at),
+                              ended_at=_day(match.ended_at), end_reason=match.reason))
+    return True
+
+
 def erase(session: Session, person: Person, actor: Coordinator | None) -> Erasure:
     """Erase `person` now: end their open pairs, keep their pairs as counts, delete everything else of theirs."""
     done = Erasure()
@@ -83,10 +93,7 @@ def erase(session: Session, person: Person, actor: Coordinator | None) -> Erasur
     # Read again, once: ending a pair changed its status and dates in the database, not in `pairs`.
     for match in session.scalars(select(Match).where(column == person.id)
                                  .execution_options(populate_existing=True)):
-        if match.status in COUNTED:
-            session.add(PairStatistic(organisation_id=match.organisation_id, status=match.status.value,
-                                      decided_at=_day(match.decided_at), introduced_at=_day(match.introduced_at),
-                                      ended_at=_day(match.ended_at), end_reason=match.reason))
+        if count_pair(session, match):
             done.pairs_counted += 1
     pair_ids = [m.id for m in pairs]
     messages = list(session.scalars(select(Message.id).where(_mine(Message, person, pair_ids))))
