@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Generic, TypeVar
 
-from flask import abort
+from flask import abort, has_request_context, request
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import Newcomer, NewcomerLanguage, PersonStatus, Place, Volunteer, VolunteerLanguage
 
+from . import protection
 from .fields import normalise_phone
 
 Person = TypeVar("Person", Volunteer, Newcomer)
@@ -65,7 +66,8 @@ def _escape_like(text: str) -> str:
 
 
 def _filtered(model: type[Person], organisation_id: int, flt: PersonFilter) -> Select[Any]:
-    query = select(model).where(model.organisation_id == organisation_id)
+    # Someone the signed-in account may not see is in no list and no search: not even a count gives them away.
+    query = select(model).where(model.organisation_id == organisation_id, protection.visible(model))
     if flt.status in set(PersonStatus):
         query = query.where(model.status == flt.status)
     if flt.municipality:
@@ -113,7 +115,7 @@ def status_counts(session: Session, model: type[Person], organisation_id: int) -
     """Return how many of an organisation's people are in each status."""
     rows = session.execute(
         select(model.status, func.count())
-        .where(model.organisation_id == organisation_id)
+        .where(model.organisation_id == organisation_id, protection.visible(model))
         .group_by(model.status)
     )
     counts = {status.value: 0 for status in PersonStatus}
@@ -129,8 +131,28 @@ def get_participant(session: Session, kind: str, person_id: int, organisation_id
 
 
 def get_person(session: Session, model: type[Person], person_id: int, organisation_id: int) -> Person:
-    """Return a person of this organisation, or answer 404 — also for another organisation's."""
+    """Return a person of this organisation, or answer 404 — also for another organisation's.
+
+    A protected person answers 404 exactly so to every account not named for them;
+    a page that shows them to one who is named is logged.
+    """
     person = session.get(model, person_id)
-    if person is None or person.organisation_id != organisation_id:
+    if person is None or person.organisation_id != organisation_id or not protection.may_see(person):
         abort(404)
+    if has_request_context() and request.method == "GET":
+        protection.record_view(session, person)
     return person
+
+
+def exported_people(session: Session, model: type[Person], organisation_id: int, flt: PersonFilter
+                    ) -> Iterator[Person]:
+    """Yield everyone the list with this filter holds, oldest first, for a staff CSV file.
+
+    A protected person is never in a file, whoever asks: a file outlives the page and the account.
+    """
+    query = _filtered(model, organisation_id, flt).where(model.protected.is_(False))
+    yield from session.scalars(
+        query.options(selectinload(model.place).selectinload(Place.municipality), selectinload(model.languages))
+        .order_by(model.created_at, model.id)
+        .execution_options(yield_per=500)
+    )

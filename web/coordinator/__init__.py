@@ -1,6 +1,20 @@
 """The coordinator's pages: one blueprint, its views in a module per part of the week."""
 
-from . import care, edit, erasure, pair_life, pairs, reports, routes, runs, signin, weights, wording  # noqa: F401 - each attaches its views to bp
+from . import (  # noqa: F401 - each attaches its views to bp
+    care,
+    edit,
+    erasure,
+    exports,
+    pair_life,
+    pairs,
+    protect,
+    reports,
+    routes,
+    runs,
+    signin,
+    weights,
+    wording,
+)
 from .access import bp
 
 __all__ = ["bp"]

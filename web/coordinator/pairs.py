@@ -8,17 +8,19 @@ from flask import current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from models import Coordinator, MatchStatus, Message, Municipality, Newcomer, RejectReason, Volunteer, now_utc
 
 from .. import db
-from ..matching.candidates import candidates_for
+from ..matching.candidates import LIMIT, Candidates, candidates_for
 from ..matching.decisions import DecisionRefused, Outcome, approve_match, propose_by_hand, reject_match
 from ..matching.queries import get_match, matches_page, proposals_page, vocabulary
 from ..matching.words import COMPONENT_EXPLANATIONS, COMPONENT_NAMES, REJECT_LABELS, reasons_text
 from ..pairs.attention import concerns, may_end_unmet
 from ..people import get_person
+from ..protection import hidden, record_view
 from .access import bp, coordinator_required
 from .care import NoteForm, notes_of
 from .forms import ActionForm, BulkDecisionForm, RejectForm
@@ -111,6 +113,9 @@ def pair_page(match_id: int, *, status: int = 200, refusal: str | None = None,
 
     session = db.session()
     match = get_match(session, match_id, current_user.organisation_id)
+    if request.method == "GET":
+        record_view(session, match.newcomer)
+        record_view(session, match.volunteer)
     if introduce_form is None:
         introduce_form = IntroduceForm(formdata=None)
     offer_channels(introduce_form, match)
@@ -168,13 +173,25 @@ def reject(match_id: int) -> Response | tuple[str, int]:
     return see_other("coordinator.match", match_id=match_id)
 
 
+def visible_candidates(session: Session, newcomer: Newcomer) -> Candidates:
+    """Return the best volunteers for a newcomer, of those the signed-in account may see."""
+    unseen = set(session.scalars(select(Volunteer.id).where(Volunteer.organisation_id == newcomer.organisation_id,
+                                                            hidden(Volunteer))))
+    # Asked for as many more as are hidden, so the page still shows the best ten it may show.
+    found = candidates_for(session, newcomer, limit=LIMIT + len(unseen))
+    proposals = tuple(p for p in found.proposals if p.volunteer_id not in unseen)[:LIMIT]
+    return Candidates(proposals, found.obstacle, {p.volunteer_id: found.volunteers[p.volunteer_id] for p in proposals})
+
+
 @bp.get("/newcomers/<int:person_id>/candidates")
 @coordinator_required
 def candidates(person_id: int) -> str:
     """Show the ten best acceptable volunteers with free seats for one newcomer."""
     session = db.session()
     newcomer = get_person(session, Newcomer, person_id, current_user.organisation_id)
-    found = candidates_for(session, newcomer)
+    found = visible_candidates(session, newcomer)
+    for volunteer in found.volunteers.values():
+        record_view(session, volunteer)
     return render_template("coordinator/candidates.html", newcomer=newcomer, found=found,
                            action_form=ActionForm(), **_words())
 
@@ -188,10 +205,11 @@ def propose(person_id: int, volunteer_id: int) -> Response | tuple[str, int]:
     volunteer = get_person(session, Volunteer, volunteer_id, current_user.organisation_id)
     if not ActionForm().validate_on_submit():
         return render_template("coordinator/candidates.html", newcomer=newcomer,
-                               found=candidates_for(session, newcomer), action_form=ActionForm(), **_words()), 400
-    proposal = next((p for p in candidates_for(session, newcomer).proposals if p.volunteer_id == volunteer.id), None)
+                               found=visible_candidates(session, newcomer), action_form=ActionForm(), **_words()), 400
+    offered = visible_candidates(session, newcomer).proposals
+    proposal = next((p for p in offered if p.volunteer_id == volunteer.id), None)
     if proposal is None:
-        found = candidates_for(session, newcomer)
+        found = visible_candidates(session, newcomer)
         return render_template("coordinator/candidates.html", newcomer=newcomer, found=found,
                                action_form=ActionForm(), refusal=_("This volunteer is no longer among the "
                                                                    "acceptable volunteers with a free seat."),
@@ -200,7 +218,7 @@ def propose(person_id: int, volunteer_id: int) -> Response | tuple[str, int]:
         created = propose_by_hand(session, newcomer, volunteer, _coordinator(), proposal)
     except DecisionRefused as refusal:
         return render_template("coordinator/candidates.html", newcomer=newcomer,
-                               found=candidates_for(session, newcomer), action_form=ActionForm(),
+                               found=visible_candidates(session, newcomer), action_form=ActionForm(),
                                refusal=refusal.message, **_words()), 409
     flash(_("The pair is proposed. Approve it when you are ready."), "success")
     return see_other("coordinator.match", match_id=created.id)

@@ -17,12 +17,14 @@ from ..newcomer.forms import AssistedNewcomerForm
 from ..newcomer.routes import prepare_request_form, save_request
 from ..pairs.attention import follow_up_concerns, may_end_unmet, stale_proposals, unmet_pairs
 from ..people import Page, PersonFilter, get_participant, get_person, list_people, status_counts
+from ..protection import may_see_pair
 from ..registration import activate_newcomer
 from ..reports import matches_chart
 from ..views import form_checks_csrf
 from .access import bp, coordinator_required
 from .care import NoteForm, notes_of
 from .forms import ActionForm
+from .protect import ProtectionForm, protection_form
 
 
 @bp.get("/")
@@ -40,10 +42,10 @@ def dashboard() -> str:
         pair_counts={s: pair_counts[s] for s in ("approved", "introduced", "active", "ended")},
         waiting=waiting(session, organisation_id),
         undecided=pair_counts["proposed"],
-        stale=stale_proposals(session, organisation_id, now),
+        stale=[m for m in stale_proposals(session, organisation_id, now) if may_see_pair(m)],
         proposal_days=current_user.organisation.proposal_days,
-        unmet=unmet_pairs(session, organisation_id),
-        concerns=follow_up_concerns(session, organisation_id, now),
+        unmet=[m for m in unmet_pairs(session, organisation_id) if may_see_pair(m)],
+        concerns=[c for c in follow_up_concerns(session, organisation_id, now) if may_see_pair(c.follow_up.match)],
         may_end_unmet=may_end_unmet, now=now, action_form=ActionForm(),
         last_run=last_run(session, organisation_id),
         matches_chart=matches_chart(session, organisation_id),
@@ -82,15 +84,24 @@ def people(kind: str) -> str:
 
 @bp.get("/<any(volunteers, newcomers):kind>/<int:person_id>")
 @coordinator_required
-def person(kind: str, person_id: int) -> str:
+def person(kind: str, person_id: int) -> tuple[str, int]:
     """Show everything we hold about one person, and log that it was read."""
     session = db.session()
     found = get_participant(session, kind, person_id, current_user.organisation_id)
-    audit.record(session, current_user, "read", found)
-    session.commit()
+    if not found.protected:  # get_person has logged the view of a protected person, as on each of their pages
+        audit.record(session, current_user, "read", found)
+        session.commit()
+    return person_page(kind, found)
+
+
+def person_page(kind: str, found: Volunteer | Newcomer, *, protection: ProtectionForm | None = None,
+                status: int = 200) -> tuple[str, int]:
+    """Render a person's page with its forms, the protected-identity form holding what was posted."""
+    session = db.session()
     return render_template(f"coordinator/{kind[:-1]}.html", person=found, action_form=ActionForm(),
                            notes=notes_of(session, found), note_form=NoteForm(formdata=None),
-                           note_action=url_for("coordinator.add_person_note", kind=kind, person_id=person_id))
+                           note_action=url_for("coordinator.add_person_note", kind=kind, person_id=found.id),
+                           protection_form=protection or protection_form(session, found)), status
 
 
 @bp.route("/newcomers/new", methods=["GET", "POST"])

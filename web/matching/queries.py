@@ -27,6 +27,7 @@ from models import (
     now_utc,
 )
 
+from ..protection import hidden, may_see_pair, visible_pairs
 from .pools import waiting_newcomers
 
 Row = TypeVar("Row")
@@ -76,10 +77,13 @@ def get_run(session: Session, run_id: int, organisation_id: int) -> MatchRun:
 
 
 def get_match(session: Session, match_id: int, organisation_id: int) -> Match:
-    """Return a pair of this organisation with both people loaded, or answer 404."""
+    """Return a pair of this organisation with both people loaded, or answer 404.
+
+    A pair with a protected person answers 404 to a signed-in account not named for them, as web.people does.
+    """
     match = session.scalar(select(Match).where(Match.id == match_id).options(
         *PAIR_OPTIONS, selectinload(Match.events).selectinload(MatchEvent.actor), selectinload(Match.run)))
-    if match is None or match.organisation_id != organisation_id:
+    if match is None or match.organisation_id != organisation_id or not may_see_pair(match):
         abort(404)
     return match
 
@@ -87,7 +91,8 @@ def get_match(session: Session, match_id: int, organisation_id: int) -> Match:
 def proposals_page(session: Session, organisation_id: int, *, municipality: str = "", page: int = 1,
                    size: int = 20) -> Page[Match]:
     """Return one page of the organisation's undecided proposals, best score first."""
-    query = select(Match).where(Match.organisation_id == organisation_id, Match.status == MatchStatus.PROPOSED)
+    query = select(Match).where(Match.organisation_id == organisation_id, Match.status == MatchStatus.PROPOSED,
+                                visible_pairs())
     if municipality:
         query = query.where(Match.newcomer_id.in_(
             select(Newcomer.id).join(Place, Place.id == Newcomer.place_id)
@@ -99,7 +104,7 @@ def proposals_page(session: Session, organisation_id: int, *, municipality: str 
 def matches_page(session: Session, organisation_id: int, *, status: str = "", page: int = 1,
                  size: int = 25) -> Page[Match]:
     """Return one page of the organisation's pairs, newest first, of one status or all."""
-    query = select(Match).where(Match.organisation_id == organisation_id)
+    query = select(Match).where(Match.organisation_id == organisation_id, visible_pairs())
     if status in set(MatchStatus):
         query = query.where(Match.status == status)
     return paged(session, query.order_by(Match.updated_at.desc(), Match.id.desc()), page=page, size=size,
@@ -128,7 +133,8 @@ def runs_page(session: Session, organisation_id: int, *, page: int = 1, size: in
 
 def unmatched_page(session: Session, run: MatchRun, *, page: int = 1, size: int = 50) -> Page[UnmatchedNewcomer]:
     """Return one page of a run's unmatched newcomers, with what the words about them need."""
-    query = (select(UnmatchedNewcomer).where(UnmatchedNewcomer.run_id == run.id)
+    query = (select(UnmatchedNewcomer).where(UnmatchedNewcomer.run_id == run.id, UnmatchedNewcomer.newcomer_id.not_in(
+        select(Newcomer.id).where(hidden(Newcomer))))
              .order_by(UnmatchedNewcomer.newcomer_id))
     return paged(session, query, page=page, size=size, options=(
         selectinload(UnmatchedNewcomer.newcomer).selectinload(Newcomer.languages),

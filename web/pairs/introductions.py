@@ -9,12 +9,14 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from flask_babel import force_locale, format_date, format_time
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from matcher import ReasonKind
 from models import (
     FOLLOW_UP_WEEKS,
     Channel,
@@ -68,7 +70,7 @@ def _values(session: Session, match: Match, person: Person, kompis: Person, coor
             meeting: Meeting | None) -> dict[str, str]:
     """Return what fills a wording's placeholders, in the current (the recipient's) language."""
     interests, goals = vocabulary(session)
-    common = reasons_text(match.reasons, interests, goals)
+    common = reasons_text(_sayable_reasons(match), interests, goals)
     values = {
         "name": first_name(person),
         "kompis": first_name(kompis),
@@ -82,6 +84,14 @@ def _values(session: Session, match: Match, person: Person, kompis: Person, coor
         values.update(date=format_date(meeting.starts_at, "full"), time=format_time(meeting.starts_at, "short"),
                       place=meeting.place)
     return values
+
+
+def _sayable_reasons(match: Match) -> list[dict[str, Any]]:
+    """Return the reasons a message may give: with a protected person, none that tells how far apart they live."""
+    # Their kompis knows where they live themselves: a distance would narrow down the other's place.
+    if match.newcomer.protected or match.volunteer.protected:
+        return [r for r in match.reasons if r.get("kind") != ReasonKind.DISTANCE]
+    return list(match.reasons)
 
 
 def draft(session: Session, match: Match, side: Side, channel: Channel, coordinator: Coordinator,

@@ -51,12 +51,23 @@ def _theirs(table: Table, kind: str, person_id: int) -> Any:
     return true()
 
 
+def _placed(row: dict[str, Any], person: Person) -> dict[str, Any]:
+    """Return the person's own row; with protected identity, their municipality stands in for their place."""
+    # A file leaves the database, and may be read by others than its owner: the place never does.
+    if not person.protected:
+        return row
+    placed = {name: value for name, value in row.items() if name != "place_id"}
+    placed["municipality"] = person.place.municipality.name
+    return placed
+
+
 def export(session: Session, person: Person) -> dict[str, Any]:
     """Return every row about `person`, table by table; their kompis's own rows stay out."""
     own = "newcomers" if isinstance(person, Newcomer) else "volunteers"
     kind = own[:-1]
     people = Base.metadata.tables[own]
-    found: dict[str, list[dict[str, Any]]] = {own: _rows(session, people, people.c.id == person.id)}
+    found: dict[str, list[dict[str, Any]]] = {own: [_placed(row, person)
+                                                    for row in _rows(session, people, people.c.id == person.id)]}
     keys: dict[str, set[Any]] = {own: {person.id}}
     tables = [t for t in tables_about_people() if t.name not in ("audit_events", "volunteers", "newcomers")]
     grown = True
