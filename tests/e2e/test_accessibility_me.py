@@ -1,4 +1,7 @@
-"""A person's own pages (`/me`), in all seven languages: axe finds no WCAG 2.1 AA violation, and each fits 320 px."""
+"""A person's own pages (`/me`), in all seven languages: axe finds no WCAG 2.1 AA violation, and each fits 320 px.
+
+The person agreed to an older privacy notice, so the changed notice comes first.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ from web.me.access import link_token
 def test_a_persons_own_pages(page: Page, app: Flask, live_server: str, session: Session, language: str) -> None:
     make_organisation(session)
     newcomer = make_newcomer(session, name="Zahra Qasemi", email="zahra@example.org")
+    newcomer.consent_version = "2026-11"
+    session.commit()
     make_pair(session, newcomer, make_volunteer(session))
     with app.test_request_context():
         token = link_token(newcomer)
@@ -32,8 +37,26 @@ def test_a_persons_own_pages(page: Page, app: Flask, live_server: str, session: 
     page.goto(f"{live_server}/me/newcomer/{token}")
     problems += check(page, "/me open")
     page.click("main button[type=submit]")
+    expect(page).to_have_url(f"{live_server}/me/notice")
+    problems += check(page, "/me/notice, changed")
+    page.click("main button[type=submit]")
     expect(page).to_have_url(f"{live_server}/me/data")
     problems += check(page, "/me/data")
+    page.goto(f"{live_server}/me/edit")
+    problems += check(page, "/me/edit")
+    page.fill("#name", "")
+    page.click("main form button[type=submit]")
+    expect(page.locator(".error-summary")).to_be_visible()
+    problems += check(page, "/me/edit refused")
+    page.goto(f"{live_server}/me/sharing")
+    problems += check(page, "/me/sharing")
+    for box in page.locator("input[name=share]").all():
+        box.uncheck()
+    page.click("main form button[type=submit]")
+    expect(page.locator(".error-summary")).to_be_visible()
+    problems += check(page, "/me/sharing refused")
+    page.goto(f"{live_server}/me/notice")
+    problems += check(page, "/me/notice, read")
     page.goto(f"{live_server}/me/erase")
     problems += check(page, "/me/erase")
     page.click("main button[type=submit]")

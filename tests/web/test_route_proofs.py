@@ -292,7 +292,7 @@ def _volunteer_answers(world: World) -> dict[str, Any]:
 
 def _newcomer_answers(world: World) -> dict[str, Any]:
     return {"name": "Amal Hassan", "phone": "0701740605", "email": "", "share": ["phone"],
-            "contact_language": "ar", "birth_year": "1991", "gender": "female", "arrival_year": "2023",
+            "contact_language": "ar", "birth_year": "1991", "gender": "female",
             "place": str(world.place_id), "max_distance_km": "5", "swedish_level": "sfi_b", "languages-ar": "4",
             "goals": ["swedish"], "interests": ["cooking"], "availability": ["tue-afternoon"],
             "gender_preference": "female", "consent": "y"}
@@ -316,6 +316,10 @@ def form_data(rule: Rule, values: dict[str, Any], world: World, session: Session
         # The factories give nobody goals, which the form asks for: add the answer a person would have given.
         posted.setlist("help_offered" if values["kind"] == "volunteers" else "goals", ["swedish"])
         return posted
+    if endpoint == "me.edit":
+        posted = answers_of(world.people["volunteers"]["own"])
+        posted.setlist("help_offered", ["swedish"])  # the factories give nobody the help they offer
+        return posted
     if endpoint in ("coordinator.save_wording", "admin.wording_page"):
         current = wording_for(session, world.organisation.id, MessagePurpose(values["purpose_name"]),
                               values["language_code"])
@@ -324,6 +328,7 @@ def form_data(rule: Rule, values: dict[str, Any], world: World, session: Session
         "coordinator.login": {"email": world.coordinator.email, "password": PASSWORD},
         "coordinator.password_reset": {"email": world.coordinator.email},
         "me.ask": {"contact": world.people["volunteers"]["own"].email},
+        "me.sharing": {"share": ["email"]},
         "coordinator.new_password": {"password": NEW_PASSWORD, "repeat": NEW_PASSWORD},
         "coordinator.invitation": {"password": NEW_PASSWORD, "repeat": NEW_PASSWORD},
         "coordinator.account": {"current": PASSWORD, "password": PASSWORD, "repeat": PASSWORD},
@@ -336,6 +341,8 @@ def form_data(rule: Rule, values: dict[str, Any], world: World, session: Session
         "admin.change_account": {"role": "coordinator", "organisation": str(world.organisation.id)},
         "admin.add_interest": {"label": "Kayaking"},
         "admin.interest": {"label_sv": "Matlagning", "label_ar": "طبخ"},
+        "admin.disposal": {"reference": "KS 2026/123",
+                           "volunteer_ids": str(world.people["volunteers"]["free"].id)},
         "coordinator.add_person_note": {"text": "Called, no answer"},
         "coordinator.add_pair_note": {"text": "Called, no answer"},
         "coordinator.end_pair": {"reason": "never_met", "note": "They never found a time"},
@@ -465,7 +472,7 @@ def test_the_refused_posts_go_through_with_a_token(
 
 
 # A person's own pages, which need the page they opened from their link.
-OWN_PAGES = {"me.data", "me.download", "me.erase_me"}
+OWN_PAGES = {"me.data", "me.download", "me.erase_me", "me.edit", "me.sharing", "me.notice"}
 
 
 def _expected_get(rule: Rule, who: str) -> set[int]:

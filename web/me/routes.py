@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -12,8 +12,9 @@ from werkzeug.wrappers import Response
 
 from models import Match, Message, Newcomer, PersonStatus
 
-from .. import db, mail, sms
+from .. import audit, db, mail, sms
 from ..coordinator.forms import ActionForm
+from ..correction import CorrectionForm, answers_of, change_sharing, correction_form, store_corrections
 from ..extensions import limiter
 from ..i18n import current_language
 from ..links import LinkError
@@ -21,10 +22,11 @@ from ..pairs.lifecycle import pause, reactivate
 from ..pairs.reach import Person, first_name, message_language
 from ..privacy.erasure import erase
 from ..privacy.export import export
+from ..privacy.notice import build_notice, has_read_current, record_reading
 from ..ratelimits import signup_per_ip
 from ..views import external_url, form_checks_csrf
 from .access import current_person, kind_of, leave, link_token, open_link, people_reached_by
-from .forms import AskForm
+from .forms import AskForm, SharingForm
 
 bp = Blueprint("me", __name__, url_prefix="/me")
 
@@ -78,12 +80,35 @@ def open(kind: str, token: str) -> Response | str | tuple[str, int]:  # noqa: A0
     return render_template("me/open.html", form=form), 400 if form.is_submitted() else 200
 
 
-def _person() -> Person:
+def _reader() -> Person:
     """Return whose page this browser opened, or send it to ask for a link."""
     person = current_person(db.session())
     if person is None:
         abort(redirect(url_for("me.ask")))
     return person
+
+
+def _person() -> Person:
+    """Return whose page this is, once they have read the current privacy notice; until then, send them to it."""
+    person = _reader()
+    if not has_read_current(person):
+        abort(redirect(url_for("me.notice")))
+    return person
+
+
+@bp.route("/notice", methods=["GET", "POST"])
+def notice() -> Response | str:
+    """Show the privacy notice; one who agreed to an older version says they have read this one, then goes on."""
+    person = _reader()
+    session = db.session()
+    if request.method == "GET":
+        return render_template("me/notice.html", notice=build_notice(session, person.organisation_id),
+                               read=has_read_current(person), action_form=ActionForm())
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    record_reading(session, person)
+    session.commit()
+    return redirect(url_for("me.data"), code=303)
 
 
 @bp.get("/data")
@@ -100,10 +125,54 @@ def data() -> str:
                            messages=messages, action_form=ActionForm(), language=current_language())
 
 
+@bp.route("/edit", methods=["GET", "POST"])
+def edit() -> Response | tuple[str, int]:
+    """Show the person's own sign-up questions with their answers; store corrections, checked as at sign-up."""
+    person = _person()
+    session = db.session()
+    if request.method == "GET":
+        return _edit_page(person, correction_form(session, person, answers_of(person), staff=False))
+    form = correction_form(session, person, request.form, staff=False)
+    if not form.validate_on_submit():
+        return _edit_page(person, form, 400)
+    changed = store_corrections(session, person, form, staff=False)
+    if changed is None:
+        return _edit_page(person, form, 400)
+    if changed:
+        audit.record(session, None, "edited", person, fields=changed, by="self")  # which answers, never their values
+    session.commit()
+    flash(_("Your changes are saved.") if changed else _("Nothing was changed."), "success")
+    return redirect(url_for("me.data"), code=303)
+
+
+def _edit_page(person: Person, form: CorrectionForm, status: int = 200) -> tuple[str, int]:
+    return render_template("me/edit.html", person=person, kind=kind_of(person), form=form), status
+
+
+@bp.route("/sharing", methods=["GET", "POST"])
+def sharing() -> Response | tuple[str, int]:
+    """Choose which contact details a kompis may get when we introduce you; it counts from now on."""
+    person = _person()
+    if request.method == "GET":
+        shared = [kind for kind, on in (("email", person.share_email), ("phone", person.share_phone)) if on]
+        return render_template("me/sharing.html", form=SharingForm(share=shared).offer_details_of(person)), 200
+    form = SharingForm().offer_details_of(person)
+    if not form.validate_on_submit():
+        return render_template("me/sharing.html", form=form), 400
+    session = db.session()
+    changed = change_sharing(person, form.share.data)
+    if changed:
+        audit.record(session, None, "edited", person, fields=changed, by="self")
+    session.commit()
+    flash(_("Saved. It counts when we introduce you to a kompis from now on.") if changed
+          else _("Nothing was changed."), "success")
+    return redirect(url_for("me.data"), code=303)
+
+
 @bp.get("/data.json")
 def download() -> Response:
-    """Download all of it as JSON."""
-    person = _person()
+    """Download all of it as JSON; never held back behind a new privacy notice."""
+    person = _reader()
     body = json.dumps(export(db.session(), person), ensure_ascii=False, indent=1)
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": 'attachment; filename="kompis-my-data.json"'})
@@ -125,8 +194,8 @@ def participation(action: str) -> Response:
 
 @bp.route("/erase", methods=["GET", "POST"])
 def erase_me() -> Response | str:
-    """Say what erasing does; on the button, erase everything at once."""
-    person = _person()
+    """Say what erasing does; on the button, erase everything at once. Taking consent back needs no new notice read."""
+    person = _reader()
     if request.method == "GET":
         return render_template("me/erase.html", action_form=ActionForm())
     if not ActionForm().validate_on_submit():

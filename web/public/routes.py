@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, render_template
 
 from .. import db
-from ..config import PRIVACY_NOTICE_VERSION
+from ..privacy.notice import build_notice
 
 bp = Blueprint("public", __name__)
 
@@ -18,8 +18,8 @@ def landing() -> str:
 
 @bp.get("/privacy")
 def privacy() -> str:
-    """Show the privacy notice people agree to when they sign up."""
-    return render_template("public/privacy.html", version=PRIVACY_NOTICE_VERSION)
+    """Show the privacy notice people agree to when they sign up, naming every organisation as it may be theirs."""
+    return render_template("public/privacy.html", notice=build_notice(db.session()))
 
 
 @bp.get("/accessibility")
