@@ -188,13 +188,11 @@ class Newcomer(PersonMixin, Base):
     __table_args__ = (
         *PersonMixin._person_checks("newcomers"),
         CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="has_contact"),
-        CheckConstraint("arrival_year IS NULL OR arrival_year >= 1950", name="arrival_year_range"),
     )
 
     swedish_level: Mapped[SwedishLevel] = mapped_column(
         enum_column(SwedishLevel, "swedish_level"), default=SwedishLevel.NONE
     )
-    arrival_year: Mapped[int | None] = mapped_column(SmallInteger)
     contact_language: Mapped[str | None] = mapped_column(ForeignKey("languages.code"))
     # Set when staff filled in the request together with the newcomer.
     registered_by_id: Mapped[int | None] = mapped_column(

@@ -105,7 +105,6 @@ class PeopleMaker:
                        max_distance_km=int(distance[k]))
             if newcomer:
                 row["swedish_level"] = self.rng.choice(_SWEDISH[min(levels.pop("sv", 0), 3)])
-                row["arrival_year"] = self.rng.randint(2015, 2026)
             else:
                 row.update(capacity=int(capacity[k]), open_matches=0)
             people.append(row)

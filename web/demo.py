@@ -247,7 +247,7 @@ def _newcomer(rng: random.Random, demo: seed_data.DemoData, vocabulary: _Vocabul
     status = _pick(rng, {PersonStatus.ACTIVE: 0.85, PersonStatus.PENDING: 0.12, PersonStatus.PAUSED: 0.03})
     newcomer = Newcomer(**attributes, status=status, swedish_level=swedish,
                         phone=f"+4670174{rng.randint(605, 699):04d}",
-                        arrival_year=rng.randint(2015, 2026), contact_language=mother, share_phone=True,
+                        contact_language=mother, share_phone=True,
                         share_email=attributes["email"] is not None,
                         ui_language=interface_language_for(_READS.get(mother, mother)))
     newcomer.languages = [NewcomerLanguage(language_code=c, level=lv) for c, lv in levels.items() if lv > 0]

@@ -144,7 +144,6 @@ def register_newcomer(
     *,
     swedish_level: SwedishLevel,
     contact_language: str,
-    arrival_year: int | None,
     registered_by: Coordinator | None = None,
 ) -> Registration:
     """Store a newcomer's request, or recognise the same request twice.
@@ -159,7 +158,6 @@ def register_newcomer(
     newcomer = _fill(session, Newcomer(status=status), data)
     newcomer.swedish_level = swedish_level
     newcomer.contact_language = contact_language
-    newcomer.arrival_year = arrival_year
     newcomer.registered_by_id = registered_by.id if registered_by else None
     newcomer.languages = [NewcomerLanguage(language_code=c, level=lv) for c, lv in data.languages.items()]
     newcomer.goals = list(session.scalars(select(Goal).where(Goal.code.in_(data.goals))))
@@ -207,13 +205,13 @@ def _answers(person: Volunteer | Newcomer) -> dict[str, object]:
         answers.update(capacity=person.capacity, help_offered=sorted(g.code for g in person.help_offered))
     else:
         answers.update(swedish_level=person.swedish_level, contact_language=person.contact_language,
-                       arrival_year=person.arrival_year, goals=sorted(g.code for g in person.goals))
+                       goals=sorted(g.code for g in person.goals))
     return answers
 
 
 def correct_person(session: Session, person: Volunteer | Newcomer, data: PersonData, *,
                    capacity: int | None = None, swedish_level: SwedishLevel | None = None,
-                   contact_language: str | None = None, arrival_year: int | None = None) -> list[str]:
+                   contact_language: str | None = None) -> list[str]:
     """Store corrected answers about a person, checked like a sign-up; return the names of the answers changed.
 
     The person stays in their organisation, keeps their consent and status, and a
@@ -245,7 +243,6 @@ def correct_person(session: Session, person: Volunteer | Newcomer, data: PersonD
         person.goals = goals
         person.swedish_level = swedish_level or person.swedish_level
         person.contact_language = contact_language or person.contact_language
-        person.arrival_year = arrival_year
         _relevel(person.languages, data.languages, NewcomerLanguage)
     session.flush()
     after = _answers(person)

@@ -22,7 +22,7 @@ FIELDS = {
         "capacity", "gender_preference", "what_matters", "notes", "consent", "website",
     ],
     "/newcomer/request": [
-        "name", "email", "phone", "share", "contact_language", "birth_year", "arrival_year", "gender", "place",
+        "name", "email", "phone", "share", "contact_language", "birth_year", "gender", "place",
         "max_distance_km", "swedish_level", "languages-ar", "languages-other-2", "goals", "interests",
         "availability", "gender_preference", "what_matters", "notes", "consent",
     ],

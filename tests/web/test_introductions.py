@@ -267,7 +267,7 @@ def signed_up_pair(client: FlaskClient, session: Session, outbox: Path) -> tuple
     soup, _ = get_form(client, "/newcomer/request?step=where")
     assert submit(client, "/newcomer/request", {
         "name": "Amal Hassan", "phone": "070-174 06 05", "email": NEWCOMER_EMAIL, "share": ["phone"],
-        "contact_language": "ar", "birth_year": "1991", "gender": "female", "arrival_year": "2023",
+        "contact_language": "ar", "birth_year": "1991", "gender": "female",
         "place": place_id(soup, "Nyköping"), "max_distance_km": "10", "swedish_level": "sfi_b",
         "languages-ar": "4", "languages-en": "3", "goals": ["swedish"], "interests": ["cooking"],
         "availability": ["mon-evening"], "gender_preference": "", "consent": "y",

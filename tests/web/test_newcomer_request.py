@@ -30,7 +30,6 @@ def answers(client: FlaskClient, url: str = URL, **overrides: object) -> dict[st
         "contact_language": "ar",
         "birth_year": "1991",
         "gender": "female",
-        "arrival_year": "2023",
         "place": place_id(soup, "Kalmar"),
         "max_distance_km": "5",
         "swedish_level": "sfi_b",
@@ -141,7 +140,7 @@ def test_the_request_goes_a_short_step_at_a_time(client: FlaskClient, session: S
     assert soup.find("progress")["value"] == "1" and soup.find("progress")["max"] == "7"
     assert soup.find("input", attrs={"name": "name"}) and not soup.find("select", attrs={"name": "place"})
     full = answers(client)
-    fields = {"about": ["name", "phone", "email", "share", "contact_language", "birth_year", "gender", "arrival_year"],
+    fields = {"about": ["name", "phone", "email", "share", "contact_language", "birth_year", "gender"],
               "where": ["place", "max_distance_km"], "languages": ["swedish_level", "languages-ar", "languages-en"],
               "kompis": ["goals", "interests"], "times": ["availability"],
               "wishes": ["gender_preference", "what_matters", "notes"], "send": ["consent"]}

@@ -36,8 +36,8 @@ class NewcomerForm(PersonForm):
     """What a newcomer tells us when asking for a kompis."""
 
     staff = False  # worded to the newcomer; see AssistedNewcomerForm
-    page_order = ("name", "phone", "email", "share", "contact_language", "birth_year", "gender", "arrival_year",
-                  "place", "max_distance_km", "swedish_level", "languages", "goals", "interests", "availability",
+    page_order = ("name", "phone", "email", "share", "contact_language", "birth_year", "gender", "place",
+                  "max_distance_km", "swedish_level", "languages", "goals", "interests", "availability",
                   "gender_preference", "what_matters", "notes", "consent")
 
     phone = StringField(_l("Phone number"), filters=[clean_text], validators=[phone_number])
@@ -60,7 +60,6 @@ class NewcomerForm(PersonForm):
         min_age=16,
         validators=[InputRequired(_l("Enter the year you were born"))],
     )
-    arrival_year = YearField(_l("Year you came to Sweden (optional)"), min_year=1950)
     swedish_level = RadioChoiceField(
         _l("How much Swedish do you speak?"),
         choices=options(SWEDISH_LEVEL_LABELS.items()),
@@ -99,7 +98,6 @@ STAFF_WORDING: dict[str, tuple[Any, Any, Any]] = {
     "birth_year": (_l("The newcomer's year of birth"), _l("Enter the year you were born"),
                    _l("Enter the year the newcomer was born")),
     "gender": (_l("The newcomer's gender (optional)"), None, None),
-    "arrival_year": (_l("Year the newcomer came to Sweden (optional)"), None, None),
     "place": (_l("Where does the newcomer live?"), _l("Choose the place where you live"),
               _l("Choose the place where the newcomer lives")),
     "max_distance_km": (_l("How far can the newcomer travel to meet?"), None, None),

@@ -47,7 +47,6 @@ def save_request(form: NewcomerForm, session: Session, registered_by: Coordinato
         data,
         swedish_level=SwedishLevel(form.swedish_level.data),
         contact_language=contact_language,
-        arrival_year=form.arrival_year.data,
         registered_by=registered_by,
     )
 

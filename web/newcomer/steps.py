@@ -31,7 +31,7 @@ class Step:
 
 STEPS = (
     Step("about", _l("About you"), ("name", "phone", "email", "share", "contact_language", "birth_year", "gender",
-                                    "arrival_year", "website")),
+                                    "website")),
     Step("where", _l("Where you live"), ("place", "max_distance_km")),
     Step("languages", _l("Languages"), ("swedish_level", "languages")),
     Step("kompis", _l("Your kompis"), ("goals", "interests")),

@@ -97,7 +97,7 @@ C = {
     "capacity": Category(_l("How many newcomers a volunteer can be kompis to"), Purpose.MATCHING),
     "idle": Category(_l("Since when a volunteer has waited, and when we asked if they are still available"),
                      Purpose.CONTACT),
-    "swedish": Category(_l("Swedish level and year of arrival"), Purpose.MATCHING),
+    "swedish": Category(_l("Swedish level"), Purpose.MATCHING),
     "protection": Category(_l("Whether the person has protected identity, and which coordinators may see them"),
                            Purpose.PROTECTION, Basis.LEGAL_OBLIGATION),
     "disposal": Category(_l("Which decision to dispose of old records covers the person"), Purpose.ACCOUNTABILITY,
@@ -143,7 +143,7 @@ def _same(table: str, category: str, *columns: str) -> dict[str, Category]:
 REGISTER: dict[str, Category] = {
     **_columns("volunteers", {**_PERSON, "capacity": "capacity", "open_matches": "capacity",
                               "idle_since": "idle", "still_available_asked_at": "idle"}),
-    **_columns("newcomers", {**_PERSON, "swedish_level": "swedish", "arrival_year": "swedish",
+    **_columns("newcomers", {**_PERSON, "swedish_level": "swedish",
                              "contact_language": "language", "registered_by_id": "registered"}),
     **_same("protected_volunteer_viewers", "protection", "volunteer_id", "coordinator_id"),
     **_same("protected_newcomer_viewers", "protection", "newcomer_id", "coordinator_id"),
