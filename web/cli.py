@@ -323,7 +323,7 @@ def purge_expired() -> None:
     done = retention.purge_expired(db.session())
     lines = [line for organisation in done.organisations for line in _purge_lines(organisation)]
     if done.outbox_files:
-        lines.append(f"{done.outbox_files} outbox files older than {done.outbox_days} days removed.")
+        lines.append(f"Outbox files removed, older than {done.outbox_days} days: {done.outbox_files}.")
     for line in lines or ["Nothing was due."]:
         click.echo(line)
 
@@ -333,19 +333,20 @@ def _purge_lines(done: OrganisationPurge) -> list[str]:
     from .views import external_url
 
     said = [
-        (done.unconfirmed, "volunteers who never confirmed their address within 30 days erased"),
-        (done.volunteers_erased, f"volunteers inactive for over {done.retention_months} months erased"),
-        (done.newcomers_erased, f"newcomers inactive for over {done.retention_months} months erased"),
+        (done.unconfirmed, "volunteers erased who never confirmed their address within 30 days"),
+        (done.volunteers_erased, f"volunteers erased, inactive for over {done.retention_months} months"),
+        (done.newcomers_erased, f"newcomers erased, inactive for over {done.retention_months} months"),
         (done.erased_by_decision, "people erased under a recorded disposal decision"),
-        (done.returned, "people covered by a disposal decision kept: they have been active since"),
+        (done.returned, "people a disposal decision covered, kept because they have been active since"),
         (done.decisions_carried_out, "disposal decisions carried out"),
-        (done.pairs_anonymised, f"pairs ended over {done.retention_months} months ago kept only as counts"),
-        (done.proposals_deleted, f"rejected or superseded proposals older than {done.retention_months} months "
-                                 "deleted"),
+        (done.pairs_anonymised, f"pairs ended over {done.retention_months} months ago, now kept only as counts"),
+        (done.proposals_deleted, f"rejected or superseded proposals deleted, older than {done.retention_months} "
+                                 "months"),
     ]
-    lines = [f"{done.name}: {count} {what}." for count, what in said if count]
+    # "what: count" reads right for one and for many, in a log as on a terminal.
+    lines = [f"{done.name}: {what}: {count}." for count, what in said if count]
     if done.due_for_decision:
         page = external_url("admin.disposal", organisation_id=done.organisation_id)
-        lines.append(f"{done.name}: {done.due_for_decision} people inactive for over {done.retention_months} months "
-                     f"wait for a disposal decision; an admin records it at {page}")
+        lines.append(f"{done.name}: people inactive for over {done.retention_months} months waiting for a disposal "
+                     f"decision: {done.due_for_decision}; an admin records it at {page}")
     return lines

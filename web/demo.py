@@ -225,6 +225,9 @@ def _volunteer(rng: random.Random, demo: seed_data.DemoData, vocabulary: _Vocabu
     if "sv" not in levels:
         levels["sv"] = _pick(rng, demo.volunteer_swedish_levels)
     status = _pick(rng, {PersonStatus.ACTIVE: 0.86, PersonStatus.PENDING: 0.08, PersonStatus.PAUSED: 0.06})
+    if status == PersonStatus.PENDING:  # an unconfirmed sign-up is erased after 30 days: these are recent
+        recent = now_utc() - timedelta(days=rng.randint(0, 20))
+        attributes.update(created_at=recent, updated_at=recent, consent_at=recent)
     volunteer = Volunteer(**attributes, status=status, capacity=_pick(rng, {1: 0.6, 2: 0.3, 3: 0.1}),
                           open_matches=0, ui_language="sv", share_email=True,
                           share_phone=attributes.get("phone") is not None,
