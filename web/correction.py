@@ -24,6 +24,7 @@ from .newcomer.routes import prepare_request_form
 from .person_form import DISTANCE_CHOICES, person_data
 from .registration import EditRefused, correct_person, email_key
 from .volunteer.forms import VolunteerForm
+from .volunteer.routes import send_confirmation
 
 CorrectionForm = VolunteerForm | NewcomerForm
 
@@ -98,6 +99,18 @@ def store_corrections(session: Session, person: Volunteer | Newcomer, form: Corr
         session.rollback()
         form.email.errors = [_("Someone else already uses this e-mail address.")]
     return None
+
+
+def confirm_new_address(person: Volunteer | Newcomer, changed: list[str]) -> bool:
+    """Send a volunteer whose e-mail address changed the link that confirms the new one; tell whether it went.
+
+    Call it after the commit, so no link goes out for a change that was not stored. A newcomer's
+    address is confirmed by staff being in touch, not by a link.
+    """
+    if not isinstance(person, Volunteer) or "email" not in changed or not person.email:
+        return False
+    send_confirmation(person)
+    return True
 
 
 def change_sharing(person: Volunteer | Newcomer, share: list[str]) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,7 +12,7 @@ from models import AuditEvent, ContactNote, PersonStatus
 from tests.factories import make_coordinator, make_newcomer, make_organisation, make_pair, make_volunteer
 from tests.web.helpers import error_summary, get_form, mails, page
 from tests.web.test_coordinator import login
-from web.coordinator.edit import answers_of
+from web.correction import answers_of
 
 
 def post_from(client: FlaskClient, page_url: str, action: str, data: dict[str, object]):
@@ -65,6 +67,25 @@ def test_a_coordinator_corrects_a_volunteer_with_the_sign_up_checks(client: Flas
     assert {href for _, href in error_summary(page(refused.data))} >= {"#birth_year", "#email"}
     session.refresh(volunteer)
     assert volunteer.birth_year == 1985 and volunteer.email
+
+
+def test_a_new_address_staff_enter_gets_its_confirmation_link(
+    client: FlaskClient, session: Session, outbox: Path
+) -> None:
+    organisation = make_organisation(session)
+    make_coordinator(session, organisation)
+    volunteer = make_volunteer(session, email="anna@example.org", ui_language="uk")
+    newcomer = make_newcomer(session, email="amal@example.org")
+    login(client)
+    for kind, person, wants in (("newcomers", newcomer, "goals"), ("volunteers", volunteer, "help_offered")):
+        url = f"/coordinator/{kind}/{person.id}/edit"
+        response = client.post(url, data={**_form_data(client, url), wants: "swedish", "email": f"new.{person.email}"})
+        assert response.status_code == 303, error_summary(page(response.data))
+    [message] = mails(outbox)  # a newcomer's address is confirmed by staff being in touch, not by a link
+    assert (message["To"], message["Content-Language"]) == ("new.anna@example.org", "uk")
+    assert "/volunteer/confirm/" in message.get_content()
+    said = client.get(f"/coordinator/volunteers/{volunteer.id}?lang=en").text
+    assert "A link to confirm the new e-mail address is sent" in said
 
 
 def test_fewer_seats_than_open_pairs_is_refused(client: FlaskClient, session: Session) -> None:

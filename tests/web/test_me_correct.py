@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,10 +12,10 @@ from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import AuditEvent, Newcomer, Organisation, Volunteer
+from models import AuditEvent, Newcomer, Organisation, PersonStatus, Volunteer
 from tests.conftest import csrf_token
 from tests.factories import make_newcomer, make_organisation, make_pair, make_volunteer
-from tests.web.helpers import error_summary, get_form, page, reread, submit
+from tests.web.helpers import error_summary, get_form, link_in, mails, page, reread, submit
 from tests.web.test_care import _form_data as form_as_it_stands
 from tests.web.test_volunteer_signup import answers as signup_answers
 from web.config import PRIVACY_NOTICE_VERSION
@@ -122,6 +123,27 @@ def test_an_address_someone_else_uses_is_refused(app: Flask, client: FlaskClient
     # One address is one person on each side: a newcomer's address may also be a volunteer's.
     assert post_edit(client, {**data, "email": newcomer.email}).status_code == 303
     assert reread(session, Volunteer, volunteer.id).email == "amal@example.org"
+
+
+def test_a_new_address_is_confirmed_by_a_link_sent_to_it(
+    app: Flask, client: FlaskClient, session: Session, outbox: Path
+) -> None:
+    make_organisation(session)
+    volunteer = make_volunteer(session, name="Anna Svensson", email="anna@example.org", ui_language="ar")
+    open_own_page(app, client, volunteer)
+    data = {**form_as_it_stands(client, "/me/edit?lang=en"), "help_offered": "swedish"}
+    assert post_edit(client, {**data, "phone": "+46701112233"}).status_code == 303
+    assert mails(outbox) == [], "no link while the address stays the same"
+
+    assert post_edit(client, {**data, "email": "anna.lind@example.org"}).status_code == 303
+    assert "We have sent a link to your new e-mail address." in client.get("/me/data?lang=en").text
+    [message] = mails(outbox)
+    assert (message["To"], message["Content-Language"]) == ("anna.lind@example.org", "ar"), "in their language"
+    assert reread(session, Volunteer, volunteer.id).email_confirmed_at is None
+    link = link_in(message)
+    assert client.post(link, data={"csrf_token": csrf_token(client.get(link).text)}).status_code == 302
+    stored = reread(session, Volunteer, volunteer.id)
+    assert stored.email_confirmed_at is not None and stored.status == PersonStatus.ACTIVE
 
 
 def test_correcting_needs_the_page_opened_from_the_link(client: FlaskClient, session: Session) -> None:

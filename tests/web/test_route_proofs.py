@@ -54,8 +54,8 @@ from tests.factories import (
 from tests.signin import fresh_code, give_password, sign_in
 from web import create_app, jobs
 from web.auth import create_coordinator
-from web.coordinator.edit import answers_of
 from web.coordinator.signin import INVITATION, RESET_LINK
+from web.correction import answers_of
 from web.extensions import limiter
 from web.i18n import available_languages
 from web.links import make_link_token

@@ -12,13 +12,11 @@ from werkzeug.wrappers import Response
 from models import Newcomer, Volunteer
 
 from .. import audit, db
-from ..correction import answers_of, correction_form, store_corrections
+from ..correction import answers_of, confirm_new_address, correction_form, store_corrections
 from ..people import get_participant
 from ..views import form_checks_csrf
 from .access import bp, coordinator_required
 from .redirects import see_other
-
-__all__ = ["answers_of", "edit_person"]  # answers_of lives in web.correction; named here as before
 
 
 def _person(kind: str, person_id: int) -> Volunteer | Newcomer:
@@ -48,4 +46,6 @@ def edit_person(kind: str, person_id: int) -> Response | tuple[str, int]:
         audit.record(session, current_user, "edited", person, fields=changed)  # which answers, never their values
     session.commit()
     flash(_("The changes are saved.") if changed else _("Nothing was changed."), "success")
+    if confirm_new_address(person, changed):
+        flash(_("A link to confirm the new e-mail address is sent to the volunteer, in their language."), "info")
     return see_other("coordinator.person", kind=kind, person_id=person_id)

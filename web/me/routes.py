@@ -14,7 +14,14 @@ from models import Match, Message, Newcomer, PersonStatus
 
 from .. import audit, db, mail, sms
 from ..coordinator.forms import ActionForm
-from ..correction import CorrectionForm, answers_of, change_sharing, correction_form, store_corrections
+from ..correction import (
+    CorrectionForm,
+    answers_of,
+    change_sharing,
+    confirm_new_address,
+    correction_form,
+    store_corrections,
+)
 from ..extensions import limiter
 from ..i18n import current_language
 from ..links import LinkError
@@ -142,6 +149,8 @@ def edit() -> Response | tuple[str, int]:
         audit.record(session, None, "edited", person, fields=changed, by="self")  # which answers, never their values
     session.commit()
     flash(_("Your changes are saved.") if changed else _("Nothing was changed."), "success")
+    if confirm_new_address(person, changed):
+        flash(_("We have sent a link to your new e-mail address. Open it to confirm the address."), "info")
     return redirect(url_for("me.data"), code=303)
 
 
