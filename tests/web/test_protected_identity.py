@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import AnyConverter, Rule
@@ -367,6 +367,34 @@ def _audited(session: Session, person: Volunteer | Newcomer) -> list[tuple[str, 
     events = session.scalars(select(AuditEvent).where(AuditEvent.action.in_(("protected", "unprotected")),
                                                       AuditEvent.subject_id == person.id).order_by(AuditEvent.id))
     return [(e.action, e.detail) for e in events]
+
+
+@pytest.mark.parametrize("tied_by", ["email", "phone"])
+def test_registering_a_protected_newcomer_again_names_nobody(
+    app: Flask, session: Session, world: World, tied_by: str
+) -> None:
+    hidden = world.protected["waiting"]
+    b = signed_in(app, world.unnamed)
+    form = page(b.get("/coordinator/newcomers/new").text)
+    place = form.find("option", string="Nyköping")["value"]  # type: ignore[index]
+    answers = {"name": hidden.name, "email": hidden.email if tied_by == "email" else "", "phone": hidden.phone,
+               "share": "phone", "contact_language": "ti", "birth_year": "1990", "place": place,
+               "max_distance_km": "10", "swedish_level": "none", "languages-ti": "4", "goals": ["work_study"],
+               "availability": ["wed-morning"], "consent": "y", "csrf_token": csrf_token(str(form))}
+    answer = b.post("/coordinator/newcomers/new", data=answers)
+    assert answer.status_code == 400, "neither registered again nor sent to a page that answers 404"
+    shown = page(answer.text)
+    summary = shown.find(class_="error-summary")
+    assert summary is not None and summary.find("a")["href"] == f"#{tied_by}"  # type: ignore[index]
+    assert "registrerad" not in summary.get_text(), "nothing says the newcomer is in Kompis"
+    assert shown.find(id="name")["value"] == hidden.name, "what was typed is kept"  # type: ignore[index]
+    assert session.scalar(select(func.count()).select_from(Newcomer).where(Newcomer.name == hidden.name)) == 1
+    refused = session.scalars(select(AuditEvent).where(AuditEvent.action == "registration_refused"))
+    assert [(e.actor_id, e.subject_type, e.subject_id) for e in refused] == [(world.unnamed.id, "newcomer", hidden.id)]
+    a = signed_in(app, world.named)  # the coordinator named is told, as for anyone, that she is registered
+    again = a.post("/coordinator/newcomers/new", data={**answers, "csrf_token": csrf_token(a.get(
+        "/coordinator/newcomers/new").text)})
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/coordinator/newcomers/{hidden.id}")
 
 
 def test_a_coordinator_flags_a_person_and_names_who_may_see_them(app: Flask, session: Session, world: World) -> None:

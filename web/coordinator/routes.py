@@ -17,8 +17,8 @@ from ..newcomer.forms import AssistedNewcomerForm
 from ..newcomer.routes import prepare_request_form, save_request
 from ..pairs.attention import follow_up_concerns, may_end_unmet, stale_proposals, unmet_pairs
 from ..people import Page, PersonFilter, get_participant, get_person, list_people, status_counts
-from ..protection import may_see_pair
-from ..registration import activate_newcomer
+from ..protection import may_see, may_see_pair
+from ..registration import activate_newcomer, email_key
 from ..reports import matches_chart
 from ..views import form_checks_csrf
 from .access import bp, coordinator_required
@@ -115,12 +115,8 @@ def register_newcomer() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         coordinator: Coordinator = current_user._get_current_object()
         outcome = save_request(form, session, registered_by=coordinator)
-        if outcome.person.organisation_id != coordinator.organisation_id:
-            # Only an e-mail address can tie the answers to another organisation's newcomer:
-            # keep what was typed and name nobody.
-            form.email.errors = [_("This e-mail address cannot be used here. Leave it empty and give a "
-                                   "phone number, or ask the newcomer for another address.")]
-            return render_template("coordinator/register_newcomer.html", form=form), 400
+        if outcome.person.organisation_id != coordinator.organisation_id or not may_see(outcome.person):
+            return _refuse_unseen(form, coordinator, outcome.person)
         if outcome.created:
             audit.record(session, coordinator, "registered", outcome.person)
             session.commit()
@@ -130,6 +126,25 @@ def register_newcomer() -> Response | str | tuple[str, int]:
         return redirect(url_for("coordinator.person", kind="newcomers", person_id=outcome.person.id))
     status = 400 if request.method == "POST" else 200
     return render_template("coordinator/register_newcomer.html", form=form), status
+
+
+def _refuse_unseen(form: AssistedNewcomerForm, coordinator: Coordinator,
+                   newcomer: Volunteer | Newcomer) -> tuple[str, int]:
+    """Refuse answers that are a newcomer this account may not see: keep what was typed and name nobody.
+
+    Only an e-mail address ties them to another organisation's newcomer; a protected newcomer
+    of this organisation is tied by it or by phone and name, in the same words, and the
+    coordinators who may see them find the attempt in the audit trail.
+    """
+    if newcomer.organisation_id == coordinator.organisation_id:
+        audit.record(db.session(), coordinator, "registration_refused", newcomer)
+        db.session().commit()
+    if newcomer.email_key is not None and newcomer.email_key == email_key(form.email.data):
+        form.email.errors = [_("This e-mail address cannot be used here. Leave it empty and give a "
+                               "phone number, or ask the newcomer for another address.")]
+    else:
+        form.phone.errors = [_("This phone number cannot be used here. Ask another coordinator for help.")]
+    return render_template("coordinator/register_newcomer.html", form=form), 400
 
 
 @bp.post("/newcomers/<int:person_id>/activate")
