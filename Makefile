@@ -35,13 +35,18 @@ run: $(STAMP) $(CATALOGS)
 	KOMPIS_DEVELOPMENT=1 $(BIN)/kompis seed-demo --if-empty
 	KOMPIS_DEVELOPMENT=1 PORT=$(PORT) $(BIN)/kompis serve
 
-# The static checks, the whole suite on SQLite; then, when TEST_DATABASE_URL is set,
-# every database test again on that PostgreSQL.
+# The static checks and the whole suite on SQLite. With TEST_DATABASE_URL set, the browser
+# tests run once, on that PostgreSQL (the database a browser meets in production), and
+# every other database test runs there again.
+DURATIONS = --durations=12
 test: lint $(CATALOGS) $(CHROMIUM) $(NOTO)
-	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== database tests again on $$TEST_DATABASE_URL"; \
-		CHROMIUM=$(CHROMIUM) KOMPIS_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/python -m pytest -m db; \
+		CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -m "not browser" $(DURATIONS) && \
+		echo "== database and browser tests on $$TEST_DATABASE_URL" && \
+		CHROMIUM=$(CHROMIUM) KOMPIS_TEST_DATABASE_URL="$$TEST_DATABASE_URL" \
+			$(BIN)/python -m pytest -m "db or browser" $(DURATIONS); \
+	else \
+		CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest $(DURATIONS); \
 	fi
 
 lint: $(STAMP)

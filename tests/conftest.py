@@ -28,10 +28,13 @@ DB_FIXTURES = {"app", "client", "session", "database_url", "engine"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that uses the database, so `pytest -m db` runs just those."""
+    """Mark every test that uses the database, and every one in a browser, so `-m db` or `-m browser` picks them."""
+    browser_tests = Path(__file__).parent / "e2e"
     for item in items:
         if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+        if item.path.is_relative_to(browser_tests):
+            item.add_marker(pytest.mark.browser)
 
 
 def _load_reference(url: str) -> None:
