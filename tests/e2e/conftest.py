@@ -11,11 +11,15 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, sync_playwright
 from werkzeug.serving import make_server
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -55,10 +59,28 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     app.extensions["kompis.engine"].dispose()
 
 
+def closing_responses(app: WSGIApplication) -> WSGIApplication:
+    """Wrap `app` so each response is closed even when the browser hangs up halfway.
+
+    Werkzeug's server skips closing a response whose client went away (a page left while
+    its favicon loads): the static file stays open until collected, and the warning fails
+    whichever test is running then.
+    """
+    def serve(environ: WSGIEnvironment, start_response: StartResponse) -> Iterator[bytes]:
+        body = app(environ, start_response)
+        try:
+            yield from body
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return serve
+
+
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     """Serve the app on a free port in a thread; return its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_responses(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
