@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from models import Coordinator, Municipality, Newcomer, PersonStatus, Volunteer, now_utc
@@ -116,7 +117,7 @@ def register_newcomer() -> Response | str | tuple[str, int]:
         coordinator: Coordinator = current_user._get_current_object()
         outcome = save_request(form, session, registered_by=coordinator)
         if outcome.person.organisation_id != coordinator.organisation_id or not may_see(outcome.person):
-            return _refuse_unseen(form, coordinator, outcome.person)
+            return _refuse_unseen(session, form, coordinator, outcome.person)
         if outcome.created:
             audit.record(session, coordinator, "registered", outcome.person)
             session.commit()
@@ -128,7 +129,7 @@ def register_newcomer() -> Response | str | tuple[str, int]:
     return render_template("coordinator/register_newcomer.html", form=form), status
 
 
-def _refuse_unseen(form: AssistedNewcomerForm, coordinator: Coordinator,
+def _refuse_unseen(session: Session, form: AssistedNewcomerForm, coordinator: Coordinator,
                    newcomer: Volunteer | Newcomer) -> tuple[str, int]:
     """Refuse answers that are a newcomer this account may not see: keep what was typed and name nobody.
 
@@ -137,8 +138,8 @@ def _refuse_unseen(form: AssistedNewcomerForm, coordinator: Coordinator,
     coordinators who may see them find the attempt in the audit trail.
     """
     if newcomer.organisation_id == coordinator.organisation_id:
-        audit.record(db.session(), coordinator, "registration_refused", newcomer)
-        db.session().commit()
+        audit.record(session, coordinator, "registration_refused", newcomer)
+        session.commit()
     if newcomer.email_key is not None and newcomer.email_key == email_key(form.email.data):
         form.email.errors = [_("This e-mail address cannot be used here. Leave it empty and give a "
                                "phone number, or ask the newcomer for another address.")]
